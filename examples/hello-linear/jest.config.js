@@ -1,0 +1,5 @@
+export default {
+  displayName: '@hearth/example-hello-linear',
+  preset: '../../jest.preset.js',
+  rootDir: import.meta.dirname,
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: '@hearth/algorithms',
+  preset: '../../jest.preset.js',
+  rootDir: import.meta.dirname,
+};

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=hello.spec.d.ts.map

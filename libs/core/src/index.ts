@@ -1,0 +1,40 @@
+export { CoreErrorCode, HearthError, isHearthError, toError } from './errors.js';
+export type { CoreErrorCodeValue, HearthErrorOptions } from './errors.js';
+export type { JsonObject, JsonValue } from './json.js';
+export {
+  DTYPES,
+  allocData,
+  bytesPerElement,
+  cloneParamMap,
+  cloneTensor,
+  f32,
+  f64,
+  isDType,
+  isFloatDType,
+  numelOf,
+  paramMapByteLength,
+  paramMapsEqual,
+  tensor,
+  tensorsEqual,
+  viewData,
+  zeros,
+} from './param-map.js';
+export type { DType, DTypeArrayMap, ParamMap, Tensor, TensorData } from './param-map.js';
+export { DataKind, Dxo, MetaKey, TENSOR_KINDS } from './dxo.js';
+export type { DataKindValue, DxoInit } from './dxo.js';
+export { HeaderKey, ReturnCode, Shareable } from './shareable.js';
+export type { ReturnCodeValue, ShareableInit } from './shareable.js';
+export { EventType } from './events.js';
+export type { EventTypeValue } from './events.js';
+export { FLContext, FLContextManager } from './fl-context.js';
+export type { FLContextInit, PropOptions } from './fl-context.js';
+export type { EngineSpec } from './engine-spec.js';
+export { FLComponent, isFLComponent } from './fl-component.js';
+export { TaskCompletionStatus } from './task.js';
+export type { ClientTask, Task, TaskCompletionStatusValue } from './task.js';
+export { Executor } from './executor.js';
+export { Filter } from './filter.js';
+export { Aggregator } from './aggregator.js';
+export { ModelPersistor } from './persistor.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';
