@@ -1,1 +1,11 @@
-export {};
+export { encodeShareable, encodeShareableParts } from './shareable-encode.js';
+export { decodeShareable } from './shareable-decode.js';
+export { compileDecodeOptions } from './decode-options.js';
+export type { CompiledDecodeOptions, DecodeOptions } from './decode-options.js';
+export { encodeParamMap, encodeParamMapParts } from './safetensors-encode.js';
+export type { SafetensorsEncodeOptions } from './safetensors-encode.js';
+export { decodeParamMap } from './safetensors-decode.js';
+export type { SafetensorsContents } from './safetensors-decode.js';
+export { CodecErrorCode, isCodecError } from './errors.js';
+export type { CodecErrorCodeValue } from './errors.js';
+export { readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=hello.spec.d.ts.map
