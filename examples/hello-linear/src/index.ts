@@ -1,1 +1,4 @@
-export {};
+export { BIAS, LinearTrainer, WEIGHT, meanSquaredError } from './linear-trainer.js';
+export type { LinearTrainerArgs } from './linear-trainer.js';
+export { makeLinearData, siteSeed } from './linear-data.js';
+export type { LinearData, LinearDataOptions } from './linear-data.js';

@@ -24,6 +24,7 @@ export { DataKind, Dxo, MetaKey, TENSOR_KINDS } from './dxo.js';
 export type { DataKindValue, DxoInit } from './dxo.js';
 export { HeaderKey, ReturnCode, Shareable } from './shareable.js';
 export type { ReturnCodeValue, ShareableInit } from './shareable.js';
+export { ContextKey } from './context-key.js';
 export { EventType } from './events.js';
 export type { EventTypeValue } from './events.js';
 export { FLContext, FLContextManager } from './fl-context.js';

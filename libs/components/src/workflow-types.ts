@@ -1,0 +1,69 @@
+import { CyclicController, ScatterAndGather } from '@hearth/workflow';
+import { defineComponent } from '@hearth/job';
+import { Type } from 'typebox';
+
+const seconds = (description: string, fallback: number) => Type.Number({ minimum: 0, default: fallback, description });
+const id = (description: string, fallback: string) => Type.String({ minLength: 1, default: fallback, description });
+const toMs = (s: number): number => Math.round(s * 1000);
+
+/** `ScatterAndGather` as jobs configure it: NVFlare's argument names, durations in seconds. */
+export const ScatterAndGatherType = defineComponent({
+  type: 'ScatterAndGather',
+  argsSchema: Type.Object(
+    {
+      min_clients: Type.Integer({ minimum: 1, default: 1, description: 'results needed to close a round' }),
+      num_rounds: Type.Integer({ minimum: 0, default: 5 }),
+      start_round: Type.Integer({ minimum: 0, default: 0 }),
+      wait_time_after_min_received: seconds('seconds to wait for more results once min_clients arrived', 10),
+      train_task_name: Type.String({ minLength: 1, default: 'train' }),
+      train_timeout: seconds('seconds before a round task times out; 0 never', 0),
+      aggregator_id: id('component id of the aggregator', 'aggregator'),
+      persistor_id: id('component id of the model persistor', 'persistor'),
+      persist_every_n_rounds: Type.Integer({ minimum: 0, default: 1 }),
+      snapshot_every_n_rounds: Type.Integer({ minimum: 0, default: 1 }),
+      snapshot_store_id: Type.Optional(Type.String({ minLength: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+  create: (args) =>
+    new ScatterAndGather({
+      minClients: args.min_clients,
+      numRounds: args.num_rounds,
+      startRound: args.start_round,
+      waitTimeAfterMinReceivedMs: toMs(args.wait_time_after_min_received),
+      trainTaskName: args.train_task_name,
+      trainTimeoutMs: toMs(args.train_timeout),
+      aggregatorId: args.aggregator_id,
+      persistorId: args.persistor_id,
+      persistEveryNRounds: args.persist_every_n_rounds,
+      snapshotEveryNRounds: args.snapshot_every_n_rounds,
+      ...(args.snapshot_store_id === undefined ? {} : { snapshotStoreId: args.snapshot_store_id }),
+    }),
+});
+
+/** `CyclicController` as jobs configure it: cyclic weight transfer, fixed or seeded random order. */
+export const CyclicControllerType = defineComponent({
+  type: 'CyclicController',
+  argsSchema: Type.Object(
+    {
+      num_rounds: Type.Integer({ minimum: 0, default: 5 }),
+      task_name: Type.String({ minLength: 1, default: 'train' }),
+      order: Type.Union([Type.Literal('fixed'), Type.Literal('random')], { default: 'fixed' }),
+      seed: Type.Integer({ default: 0, description: 'seed of the random order' }),
+      persistor_id: id('component id of the model persistor', 'persistor'),
+      task_result_timeout: seconds('seconds one client may take before the model moves on; 0 waits', 0),
+      persist_every_n_rounds: Type.Integer({ minimum: 0, default: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  create: (args) =>
+    new CyclicController({
+      numRounds: args.num_rounds,
+      taskName: args.task_name,
+      order: args.order,
+      seed: args.seed,
+      persistorId: args.persistor_id,
+      taskResultTimeoutMs: toMs(args.task_result_timeout),
+      persistEveryNRounds: args.persist_every_n_rounds,
+    }),
+});
