@@ -1,0 +1,16 @@
+/**
+ * Context props the built-in workflows set, so components and the CLI read round state without knowing
+ * which workflow runs.
+ */
+export const WorkflowContextKey = {
+  /** The round being run (number); sticky. */
+  CURRENT_ROUND: 'current_round',
+  /** The number of rounds the workflow runs (number); sticky. */
+  NUM_ROUNDS: 'num_rounds',
+  /** The current global model (a WEIGHTS Dxo). */
+  GLOBAL_MODEL: 'global_model',
+  /** The aggregate of the round (a Shareable), set for AFTER_AGGREGATION. */
+  AGGREGATION_RESULT: 'aggregation_result',
+  /** The round's {@link RoundSummary}, set for ROUND_DONE. */
+  ROUND_SUMMARY: 'round_summary',
+} as const;

@@ -1,0 +1,37 @@
+import { WorkflowErrorCode, workflowError } from '../errors.js';
+
+/** Which argument of which workflow is checked, for messages. */
+export interface ArgSpec {
+  readonly workflow: string;
+  readonly name: string;
+}
+
+/** An integer argument >= `min`. */
+export function intArg(value: unknown, spec: ArgSpec & { readonly min: number }): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < spec.min) {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be an integer >= ${spec.min}, got ${JSON.stringify(value)}`, {
+      [spec.name]: value,
+    });
+  }
+  return value;
+}
+
+/** A duration in milliseconds (finite, >= 0). */
+export function durationArg(value: unknown, spec: ArgSpec): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`, {
+      [spec.name]: value,
+    });
+  }
+  return value;
+}
+
+/** A non-empty string argument (task names, component ids). */
+export function nameArg(value: unknown, spec: ArgSpec): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be a non-empty string, got ${JSON.stringify(value)}`, {
+      [spec.name]: value,
+    });
+  }
+  return value;
+}
