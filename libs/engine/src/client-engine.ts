@@ -246,7 +246,7 @@ export class ClientEngine implements EngineSpec {
     return result;
   }
 
-  /** Echoes the task's name, id and cookies, sets OK when no code is set, and adds public context props. */
+  /** Echoes the task's name, id, round and cookies, sets OK when no code is set, and adds public context props. */
   #stamp(input: { readonly result: Shareable; readonly message: TaskMessage; readonly ctx: FLContext }): void {
     const { result, message, ctx } = input;
     const headers = result.headers;
@@ -255,6 +255,8 @@ export class ClientEngine implements EngineSpec {
     headers[HeaderKey.RETURN_CODE] ??= ReturnCode.OK;
     const cookies = message.data.headers[HeaderKey.COOKIE_JAR];
     if (cookies !== undefined) headers[HeaderKey.COOKIE_JAR] = cookies;
+    const round = message.data.headers[HeaderKey.CURRENT_ROUND];
+    if (round !== undefined) headers[HeaderKey.CURRENT_ROUND] ??= round;
     const publicProps = ctx.publicProps();
     if (Object.keys(publicProps).length > 0) headers[HeaderKey.PEER_PROPS] = publicProps;
   }

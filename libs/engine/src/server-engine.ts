@@ -1,6 +1,6 @@
-import { EventType, FLContextManager, ReturnCode, TaskCompletionStatus, silentLogger, toError } from '@hearth/core';
+import { EventType, FLContextManager, HeaderKey, ReturnCode, TaskCompletionStatus, silentLogger, toError } from '@hearth/core';
 import type { EngineSpec, EventTypeValue, FLComponent, FLContext, JsonObject, Logger } from '@hearth/core';
-import { systemClock } from '@hearth/workflow';
+import { isController, systemClock } from '@hearth/workflow';
 import type { Clock, Controller, ControllerHost, PushTaskRequest, RevokeTaskRequest } from '@hearth/workflow';
 import { EngineContextKey } from './context-keys.js';
 import type { EngineEventListener } from './engine-event.js';
@@ -31,17 +31,6 @@ export interface ServerEngineOptions {
   readonly clock?: Clock;
   /** This site's name. @default 'server' */
   readonly siteName?: string;
-}
-
-function isController(value: unknown): value is Controller {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Controller>;
-  return (
-    typeof candidate.run === 'function' &&
-    typeof candidate.attachHost === 'function' &&
-    typeof candidate.handleResult === 'function' &&
-    typeof candidate.cancelAllTasks === 'function'
-  );
 }
 
 function checkApp(app: ServerApp): void {
@@ -266,6 +255,7 @@ export class ServerEngine implements EngineSpec, ControllerHost {
   async #resultReceived(client: string, message: ResultMessage): Promise<void> {
     const { taskName, taskId } = message;
     let result = message.result;
+    result.headers[HeaderKey.SITE_NAME] = client;
     const ctx = this.#taskContext({ client, taskName, taskId, peerProps: peerPropsOf(result) });
     ctx.set(EngineContextKey.TASK_RESULT, result);
     const chain = this.#resultFilters.chainFor(taskName);

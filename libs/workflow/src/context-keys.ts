@@ -1,10 +1,12 @@
+import { ContextKey } from '@hearth/core';
+
 /**
  * Context props the built-in workflows set, so components and the CLI read round state without knowing
  * which workflow runs.
  */
 export const WorkflowContextKey = {
   /** The round being run (number); sticky. */
-  CURRENT_ROUND: 'current_round',
+  CURRENT_ROUND: ContextKey.CURRENT_ROUND,
   /** The number of rounds the workflow runs (number); sticky. */
   NUM_ROUNDS: 'num_rounds',
   /** The current global model (a WEIGHTS Dxo). */

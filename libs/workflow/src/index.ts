@@ -20,3 +20,4 @@ export { ScatterAndGather, compileScatterAndGatherArgs } from './scatter-and-gat
 export type { CompiledScatterAndGatherArgs, ScatterAndGatherArgs } from './scatter-and-gather.js';
 export { CyclicController, CyclicOrder, compileCyclicControllerArgs } from './cyclic-controller.js';
 export type { CompiledCyclicControllerArgs, CyclicControllerArgs, CyclicOrderValue } from './cyclic-controller.js';
+export { isController } from './is-controller.js';
