@@ -1,4 +1,4 @@
-import { SeededRandom } from '@hearth/data';
+import { SeededRandom } from '@hearth/core';
 
 /** A site's synthetic regression data: y = X·w + b (+ noise). */
 export interface LinearData {

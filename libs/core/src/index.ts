@@ -38,4 +38,5 @@ export { Filter } from './filter.js';
 export { Aggregator } from './aggregator.js';
 export { ModelPersistor } from './persistor.js';
 export { createLogger, silentLogger } from './logger.js';
+export { SeededRandom } from './seeded-random.js';
 export type { Logger, LoggerOptions } from './logger.js';

@@ -2,7 +2,6 @@ export { DataErrorCode, dataError, isDataError } from './errors.js';
 export type { DataErrorCodeValue } from './errors.js';
 export { createDataset, featureCount, sampleCount, selectRows } from './dataset.js';
 export type { Dataset, Labels } from './dataset.js';
-export { SeededRandom } from './seeded-random.js';
 export { sampleGamma, sampleLogGamma } from './sample-gamma.js';
 export { sampleDirichlet } from './sample-dirichlet.js';
 export type { SampleDirichletOptions } from './sample-dirichlet.js';

@@ -2,7 +2,7 @@ import { DataErrorCode, dataError } from './errors.js';
 import { checkPartitionOptions, finishPartition } from './label-partition.js';
 import type { LabelPartition, PartitionCommonOptions } from './label-partition.js';
 import { sampleDirichlet } from './sample-dirichlet.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@hearth/core';
 import { seededPermutation } from './shuffle.js';
 
 /** Options for {@link partitionDirichlet}. */

@@ -1,5 +1,5 @@
 import { sampleLogGamma } from './sample-gamma.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '@hearth/core';
 
 /** Options for {@link sampleDirichlet}. */
 export interface SampleDirichletOptions {

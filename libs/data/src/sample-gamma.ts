@@ -1,5 +1,5 @@
 import { DataErrorCode, dataError } from './errors.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '@hearth/core';
 
 /**
  * The natural logarithm of a Gamma(shape, 1) sample, by Marsaglia and Tsang's squeeze method ("A simple

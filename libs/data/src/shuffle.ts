@@ -1,7 +1,7 @@
 import { selectRows, sampleCount } from './dataset.js';
 import type { Dataset, Labels } from './dataset.js';
 import { DataErrorCode, dataError } from './errors.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@hearth/core';
 
 /**
  * A uniformly random permutation of `0 … count-1` (Fisher-Yates), drawn from a seed or from a generator

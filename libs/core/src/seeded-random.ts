@@ -1,4 +1,4 @@
-import { DataErrorCode, dataError } from './errors.js';
+import { CoreErrorCode, HearthError } from './errors.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 const TWO_POW_53 = 2 ** 53;
@@ -26,7 +26,7 @@ export class SeededRandom {
   /** `seed` is any safe integer; the same seed always yields the same stream. */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) {
-      throw dataError(DataErrorCode.INVALID_ARGUMENT, `random seed must be a safe integer, got ${seed}`, {
+      throw new HearthError(CoreErrorCode.INVALID_ARGUMENT, `random seed must be a safe integer, got ${seed}`, {
         context: { seed },
       });
     }
@@ -70,7 +70,7 @@ export class SeededRandom {
   /** A uniform integer in [0, bound), without modulo bias. `bound` must be in [1, 2^32]. */
   nextInt(bound: number): number {
     if (!Number.isInteger(bound) || bound < 1 || bound > TWO_POW_32) {
-      throw dataError(DataErrorCode.INVALID_ARGUMENT, `random integer bound must be in [1, 2^32], got ${bound}`, {
+      throw new HearthError(CoreErrorCode.INVALID_ARGUMENT, `random integer bound must be in [1, 2^32], got ${bound}`, {
         context: { bound },
       });
     }
