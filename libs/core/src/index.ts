@@ -29,7 +29,7 @@ export { EventType } from './events.js';
 export type { EventTypeValue } from './events.js';
 export { FLContext, FLContextManager } from './fl-context.js';
 export type { FLContextInit, PropOptions } from './fl-context.js';
-export type { EngineSpec } from './engine-spec.js';
+export type { AnalyticsPoint, EngineSpec } from './engine-spec.js';
 export { FLComponent, isFLComponent } from './fl-component.js';
 export { TaskCompletionStatus } from './task.js';
 export type { ClientTask, Task, TaskCompletionStatusValue } from './task.js';

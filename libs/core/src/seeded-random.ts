@@ -60,6 +60,11 @@ export class SeededRandom {
     return (high * 67108864 + low) / TWO_POW_53;
   }
 
+  /** A uniform float in [low, high). */
+  nextUniform(low: number, high: number): number {
+    return low + (high - low) * this.nextFloat();
+  }
+
   /** A uniform float in (0, 1): never 0, so its logarithm is finite. */
   nextOpenFloat(): number {
     let u = this.nextFloat();

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
-import { compileEval, compileTrainLoop, fashionMnistCnn, SeededRandom } from '../dist/index.js';
+import { SeededRandom } from '@hearth/core';
+import { compileEval, compileTrainLoop, fashionMnistCnn } from '../dist/index.js';
 
 const [epochs = 5, threads = 1] = process.argv.slice(2, 4).map(Number);
 const dir = process.argv[4] ?? '/usr/share/datasets/fashion-mnist';
@@ -57,7 +58,7 @@ const random = new SeededRandom(12345);
 for (let epoch = 1; epoch <= epochs; epoch++) {
   const order = Array.from({ length: train.count }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
+    const j = Math.floor(random.nextFloat() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
   const started = Date.now();

@@ -43,7 +43,6 @@ export { fashionMnistCnn, logisticRegression, mlp } from './models/builtin-model
 export type { BuiltinModelOptions, MlpOptions } from './models/builtin-models.js';
 export { importOnnxModel, IMPORT_OPSETS } from './models/import-onnx.js';
 export type { ImportOnnxOptions } from './models/import-onnx.js';
-export { SeededRandom } from './models/seeded-random.js';
 
 export { Trainer } from './trainer/trainer.js';
 export type { EvalResult, StepMetrics, TrainOptions, TrainResult, TrainerOptions } from './trainer/trainer.js';

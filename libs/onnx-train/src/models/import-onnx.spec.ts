@@ -10,7 +10,7 @@ import { OnnxTrainErrorCode } from '../errors.js';
 import { parseModel, serializeModel } from '../graph/serialize.js';
 import type { Graph } from '../graph/types.js';
 import { runGraph, ortSessionFactory } from '../testing/ort-harness.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@hearth/core';
 import type { Batch } from '../trainer/batches.js';
 import { Trainer } from '../trainer/trainer.js';
 import { importOnnxModel } from './import-onnx.js';
@@ -41,10 +41,10 @@ function codeOf(fn: () => unknown): { code: string; message: string } {
 function syntheticBatches(seed: number): Batch[] {
   const random = new SeededRandom(seed);
   return Array.from({ length: 6 }, () => {
-    const labels = Array.from({ length: 16 }, () => Math.floor(random.next() * 3));
+    const labels = Array.from({ length: 16 }, () => Math.floor(random.nextFloat() * 3));
     const x = new Float32Array(16 * 4);
     labels.forEach((label, i) => {
-      for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === label ? 2 : 0) + random.uniform(-0.3, 0.3);
+      for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === label ? 2 : 0) + random.nextUniform(-0.3, 0.3);
     });
     return { x: tensor('F32', [16, 1, 2, 2], x), y: tensor('I64', [16], BigInt64Array.from(labels, (l) => BigInt(l))) };
   });

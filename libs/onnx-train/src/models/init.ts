@@ -1,6 +1,6 @@
 import type { Tensor } from '@hearth/core';
 import { allocData, numelOf } from '@hearth/core';
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '@hearth/core';
 
 /** Weight initialisations: He (Kaiming) uniform for ReLU layers, Glorot (Xavier) uniform for the rest. */
 export type InitKind = 'he' | 'glorot' | 'zeros';
@@ -25,7 +25,7 @@ export function initTensor(options: InitOptions): Tensor {
   const data = allocData(options.dtype, numelOf(options.shape));
   if (options.kind !== 'zeros') {
     const bound = options.kind === 'he' ? Math.sqrt(6 / options.fanIn) : Math.sqrt(6 / (options.fanIn + options.fanOut));
-    for (let i = 0; i < data.length; i++) data[i] = options.random.uniform(-bound, bound);
+    for (let i = 0; i < data.length; i++) data[i] = options.random.nextUniform(-bound, bound);
   }
   return { dtype: options.dtype, shape: [...options.shape], data };
 }

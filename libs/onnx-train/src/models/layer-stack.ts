@@ -6,7 +6,7 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import type { Dim } from '../graph/types.js';
 import { initTensor } from './init.js';
 import type { InitKind } from './init.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@hearth/core';
 
 /** Options for {@link LayerStack}. */
 export interface LayerStackOptions {

@@ -5,7 +5,7 @@ import { compileTrainLoop, compileTrainStep } from '../compile/compile-train.js'
 import type { Model } from '../compile/model.js';
 import { OnnxTrainErrorCode } from '../errors.js';
 import { fashionMnistCnn, logisticRegression, mlp } from '../models/builtin-models.js';
-import { SeededRandom } from '../models/seeded-random.js';
+import { SeededRandom } from '@hearth/core';
 import { ortSessionFactory } from '../testing/ort-harness.js';
 import type { Batch } from './batches.js';
 import { Trainer } from './trainer.js';
@@ -17,9 +17,9 @@ function rings(options: { seed: number; batches: number; size: number }): Batch[
     const x = new Float32Array(options.size * 2);
     const y = new BigInt64Array(options.size);
     for (let i = 0; i < options.size; i++) {
-      const label = random.next() < 0.5 ? 0 : 1;
-      const radius = (label === 0 ? 0.5 : 1.5) + random.uniform(-0.25, 0.25);
-      const angle = random.uniform(0, 2 * Math.PI);
+      const label = random.nextFloat() < 0.5 ? 0 : 1;
+      const radius = (label === 0 ? 0.5 : 1.5) + random.nextUniform(-0.25, 0.25);
+      const angle = random.nextUniform(0, 2 * Math.PI);
       x[2 * i] = radius * Math.cos(angle);
       x[2 * i + 1] = radius * Math.sin(angle);
       y[i] = BigInt(label);
@@ -88,7 +88,7 @@ describe('Trainer', () => {
     const model = mlp({ features: 1, hidden: [16], outputs: 1, activation: 'tanh', loss: 'mse', seed: 2 });
     const random = new SeededRandom(9);
     const data: Batch[] = Array.from({ length: 4 }, () => {
-      const x = Float32Array.from({ length: 16 }, () => random.uniform(-2, 2));
+      const x = Float32Array.from({ length: 16 }, () => random.nextUniform(-2, 2));
       return { x: tensor('F32', [16, 1], x), y: tensor('F32', [16, 1], x.map((v) => Math.sin(v))) };
     });
     await withTrainer({ model }, async (trainer) => {
@@ -106,7 +106,7 @@ describe('Trainer', () => {
     const labels = [0, 1, 2, 3];
     const x = new Float32Array(4 * 28 * 28);
     labels.forEach((label, i) => {
-      for (let p = 0; p < 28 * 28; p++) x[i * 784 + p] = (Math.floor(p / 28) % 4 === label ? 1 : 0) + random.uniform(0, 0.1);
+      for (let p = 0; p < 28 * 28; p++) x[i * 784 + p] = (Math.floor(p / 28) % 4 === label ? 1 : 0) + random.nextUniform(0, 0.1);
     });
     const batch = { x: tensor('F32', [4, 1, 28, 28], x), y: tensor('I64', [4], BigInt64Array.from(labels, (l) => BigInt(l))) };
     await withTrainer({ model }, async (trainer) => {
