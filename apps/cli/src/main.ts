@@ -3,6 +3,7 @@ import { isHearthError } from '@hearth/core';
 import { processIo, printError } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerJobValidate } from './commands/job-validate.js';
+import { registerPlot } from './commands/plot.js';
 import { registerSimulate } from './commands/simulate.js';
 import { ExitCode } from './exit-code.js';
 import type { ExitCodeValue } from './exit-code.js';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerSimulate(program, run, io);
+  registerPlot(program, run, io);
   const job = program.command('job').description('work with job folders');
   registerJobValidate(job, run, io);
   try {

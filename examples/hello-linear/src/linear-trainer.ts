@@ -21,6 +21,9 @@ const ArgsSchema = Type.Object(
 /** Args of {@link LinearTrainer}, as written in `config_fed_client.json`. */
 export type LinearTrainerArgs = Static<typeof ArgsSchema>;
 
+/** Key of the per-step training loss the trainer streams. */
+export const TRAIN_LOSS_KEY = 'train_loss';
+
 /** Parameter names of the linear model. */
 export const WEIGHT = 'weight';
 export const BIAS = 'bias';
@@ -29,7 +32,8 @@ export const BIAS = 'bias';
  * Trains a linear regression model on the site's own synthetic data with full-batch gradient descent:
  * the "hello world" of federated learning, in plain TypeScript, so the runtime can be tried without ONNX.
  * Task `train`: takes the global WEIGHTS, runs `local_steps` steps, returns the new WEIGHTS with the
- * number of samples as the aggregation weight and the training loss as a metric.
+ * number of samples as the aggregation weight and the training loss as a metric. While it trains it streams
+ * the loss of every step as `train_loss` ({@link TRAIN_LOSS_KEY}), at step `round × local_steps + step`.
  */
 export class LinearTrainer extends Executor {
   /** Validated by the job loader; defaults are filled in. */
@@ -57,7 +61,12 @@ export class LinearTrainer extends Executor {
     const w = Float64Array.from(weight);
     const b = Float64Array.from(bias);
     const lossBefore = meanSquaredError(site, w, b);
-    for (let step = 0; step < this.#args.local_steps; step++) gradientStep(site, w, b, this.#args.learning_rate);
+    const steps = this.#args.local_steps;
+    const firstStep = (ctx.get<number>(ContextKey.CURRENT_ROUND) ?? 0) * steps;
+    for (let step = 0; step < steps; step++) {
+      const loss = gradientStep({ data: site, w, b, lr: this.#args.learning_rate });
+      ctx.engine.sendAnalytics?.({ key: TRAIN_LOSS_KEY, value: loss, step: firstStep + step }, ctx);
+    }
     const result: ParamMap = new Map([
       [WEIGHT, f32([site.features], w)],
       [BIAS, f32([1], b)],
@@ -103,15 +112,20 @@ export function meanSquaredError(data: LinearData, w: Float64Array, b: Float64Ar
   return sum / data.samples;
 }
 
-function gradientStep(data: LinearData, w: Float64Array, b: Float64Array, lr: number): void {
+/** One full-batch gradient step on `w` and `b`, in place; returns the mean squared error before the step. */
+function gradientStep(input: { readonly data: LinearData; readonly w: Float64Array; readonly b: Float64Array; readonly lr: number }): number {
+  const { data, w, b, lr } = input;
   const gw = new Float64Array(data.features);
   let gb = 0;
+  let squares = 0;
   for (let i = 0; i < data.samples; i++) {
     const r = predict(data, w, b, i) - (data.y[i] ?? 0);
     for (let j = 0; j < data.features; j++) gw[j] = (gw[j] ?? 0) + r * (data.x[i * data.features + j] ?? 0);
     gb += r;
+    squares += r * r;
   }
   const scale = (2 * lr) / data.samples;
   for (let j = 0; j < data.features; j++) w[j] = (w[j] ?? 0) - scale * (gw[j] ?? 0);
   b[0] = (b[0] ?? 0) - scale * gb;
+  return squares / data.samples;
 }

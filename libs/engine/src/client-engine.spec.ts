@@ -1,5 +1,6 @@
 import { EventType, Executor, FLComponent, Filter, HeaderKey, ReturnCode, Shareable, isHearthError } from '@hearth/core';
 import type { EventTypeValue, FLContext } from '@hearth/core';
+import type { AnalyticsMessage } from './analytics-message.js';
 import type { ClientApp, ExecutorBinding } from './client-app.js';
 import { ClientEngine } from './client-engine.js';
 import { EngineErrorCode } from './errors.js';
@@ -10,6 +11,9 @@ import type { ClientTransport, ClientTransportHandler, ResultMessage, TaskMessag
 class RecordingTransport implements ClientTransport {
   readonly site = 'site-1';
   readonly submitted: ResultMessage[] = [];
+  readonly analytics: AnalyticsMessage[] = [];
+  /** What reached the transport, in order: `analytics` or `result`. */
+  readonly sent: string[] = [];
   handler: ClientTransportHandler | undefined;
   joined = 0;
   left = 0;
@@ -30,7 +34,26 @@ class RecordingTransport implements ClientTransport {
 
   submitResult(message: ResultMessage): Promise<void> {
     this.submitted.push(message);
+    this.sent.push('result');
     return Promise.resolve();
+  }
+
+  sendAnalytics(message: AnalyticsMessage): Promise<void> {
+    this.analytics.push(message);
+    this.sent.push('analytics');
+    return Promise.resolve();
+  }
+}
+
+/** Streams `train_loss` for steps 0..count-1, then adds one like {@link AddOne}. */
+class Streams extends Executor {
+  constructor(readonly count: number) {
+    super();
+  }
+
+  execute(_taskName: string, data: Shareable, ctx: FLContext): Promise<Shareable> {
+    for (let step = 0; step < this.count; step++) ctx.engine.sendAnalytics?.({ key: 'train_loss', value: 1 / (step + 1), step }, ctx);
+    return Promise.resolve(Shareable.fromDxo(weights(firstWeight(data) + 1)));
   }
 }
 
@@ -226,6 +249,48 @@ describe('ClientEngine', () => {
     await engine.close();
     expect([transport.joined, transport.left]).toEqual([1, 1]);
     expect(dispose).toHaveBeenCalledTimes(1);
+  });
+
+  it('streams points tagged with the task round and hands them all to the transport before the result', async () => {
+    const { engine, transport } = setup({ executors: [{ tasks: ['train'], executor: new Streams(3) }] });
+    await engine.start();
+    const message = task('train');
+    message.data.headers[HeaderKey.CURRENT_ROUND] = 4;
+    await engine.handleTask(message);
+    expect(transport.sent).toEqual(['analytics', 'result']);
+    const points = transport.analytics.flatMap((m) => m.points);
+    expect(points.map(({ key, value, step, round }) => ({ key, value, step, round }))).toEqual([
+      { key: 'train_loss', value: 1, step: 0, round: 4 },
+      { key: 'train_loss', value: 0.5, step: 1, round: 4 },
+      { key: 'train_loss', value: 1 / 3, step: 2, round: 4 },
+    ]);
+    expect(points.every((p) => typeof p.time === 'number' && p.time > 0)).toBe(true);
+    expect(engine.analyticsStats).toEqual({ sent: 3, dropped: 0, failed: 0, buffered: 0 });
+  });
+
+  it('tags points of a task without a round with round null', async () => {
+    const { engine, transport } = setup({ executors: [{ tasks: ['train'], executor: new Streams(1) }] });
+    await engine.start();
+    await engine.handleTask(task('train'));
+    expect(transport.analytics[0]!.points[0]!.round).toBeNull();
+  });
+
+  it.each([
+    [{ key: '', value: 1, step: 0 }, 'key must be a non-empty string'],
+    [{ key: 'loss', value: Number.NaN, step: 0 }, '"loss": value must be a finite number, got NaN'],
+    [{ key: 'loss', value: 1, step: -1 }, '"loss": step must be a whole number >= 0, got -1'],
+    [{ key: 'loss', value: 1, step: 1.5 }, 'step must be a whole number >= 0, got 1.5'],
+    [{ key: 'x'.repeat(257), value: 1, step: 0 }, 'at most 256 characters'],
+  ])('refuses the malformed point %j with HEARTH_ERR_ENGINE_INVALID_ANALYTICS', (point, message) => {
+    const { engine } = setup({});
+    let thrown: unknown;
+    try {
+      engine.sendAnalytics(point, engine.newContext());
+    } catch (err) {
+      thrown = err;
+    }
+    expect(isHearthError(thrown, EngineErrorCode.INVALID_ANALYTICS)).toBe(true);
+    expect((thrown as Error).message).toContain(message);
   });
 
   it('rejects an app where two executors claim one task', () => {

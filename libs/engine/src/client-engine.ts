@@ -1,9 +1,12 @@
-import { EventType, FLContextManager, HeaderKey, ReturnCode, Shareable, silentLogger, toError } from '@hearth/core';
-import type { EngineSpec, EventTypeValue, Executor, FLComponent, FLContext, JsonObject, Logger } from '@hearth/core';
+import { ContextKey, EventType, FLContextManager, HeaderKey, ReturnCode, Shareable, silentLogger, toError } from '@hearth/core';
+import type { AnalyticsPoint, EngineSpec, EventTypeValue, Executor, FLComponent, FLContext, JsonObject, Logger } from '@hearth/core';
+import { AnalyticsStream } from './analytics-stream.js';
+import type { AnalyticsStreamOptions, AnalyticsStreamStats } from './analytics-stream.js';
 import type { ClientApp } from './client-app.js';
 import { EngineContextKey } from './context-keys.js';
 import type { EngineEventListener } from './engine-event.js';
 import { EngineErrorCode, engineError } from './errors.js';
+import { analyticsRecord } from './internal/analytics-record.js';
 import { errorResult } from './internal/error-result.js';
 import { EventDispatcher } from './internal/event-dispatcher.js';
 import { FilterChains, runFilterChain } from './internal/filter-chains.js';
@@ -24,6 +27,8 @@ export interface ClientEngineOptions {
   readonly workspaceDir: string;
   /** @default silentLogger() */
   readonly logger?: Logger;
+  /** How streamed analytics are buffered and batched. @default see {@link AnalyticsStreamOptions} */
+  readonly analytics?: AnalyticsStreamOptions;
 }
 
 const WILDCARD = '*';
@@ -56,7 +61,9 @@ function buildExecutorTable(app: ClientApp): Map<string, Executor> {
  * TASK_UNKNOWN result), runs the task-data filters (a throw: TASK_DATA_FILTER_ERROR), fires
  * BEFORE/AFTER_TASK_EXECUTION around the executor, which gets an AbortSignal (a throw: EXECUTION_EXCEPTION),
  * runs the task-result filters on an OK result (a throw: TASK_RESULT_FILTER_ERROR) and submits the result.
- * A task the server revokes, or a job it aborts, submits nothing.
+ * A task the server revokes, or a job it aborts, submits nothing. Points that components stream with
+ * {@link ClientEngine.sendAnalytics} go to the server in the background; those of a task are all handed to
+ * the transport before its result.
  */
 export class ClientEngine implements EngineSpec {
   readonly siteName: string;
@@ -70,6 +77,7 @@ export class ClientEngine implements EngineSpec {
   readonly #resultFilters: FilterChains;
   readonly #contexts: FLContextManager;
   readonly #events: EventDispatcher;
+  readonly #analytics: AnalyticsStream;
   readonly #running = new Map<string, AbortController>();
   #aborted = false;
   #state: 'new' | 'started' | 'closed' = 'new';
@@ -90,6 +98,24 @@ export class ClientEngine implements EngineSpec {
     const filters = [...app.taskDataFilters, ...app.taskResultFilters].flatMap((b) => b.filters);
     const components: FLComponent[] = [...app.components.values(), ...app.executors.map((b) => b.executor), ...filters];
     this.#events = new EventDispatcher({ site: this.siteName, components, logger: this.logger });
+    this.#analytics = new AnalyticsStream({
+      ...options.analytics,
+      send: (message) => this.#transport.sendAnalytics(message),
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * Streams a point to the server, tagged with this site, the round of `ctx` and the time; returns at once.
+   * Throws HEARTH_ERR_ENGINE_INVALID_ANALYTICS when the key, value or step is malformed.
+   */
+  sendAnalytics(point: AnalyticsPoint, ctx: FLContext): void {
+    this.#analytics.push(analyticsRecord({ point, ctx, time: Date.now() }));
+  }
+
+  /** Points streamed so far: sent, dropped because the buffer was full, lost in failed sends, and waiting. */
+  get analyticsStats(): AnalyticsStreamStats {
+    return this.#analytics.stats;
   }
 
   /** A component of the job by id, or undefined. */
@@ -138,12 +164,15 @@ export class ClientEngine implements EngineSpec {
     ctx.set(EngineContextKey.PEER_SITE, 'server');
     ctx.set(EngineContextKey.TASK_NAME, taskName);
     ctx.set(EngineContextKey.TASK_ID, taskId);
+    const round = message.data.headers[HeaderKey.CURRENT_ROUND];
+    if (typeof round === 'number') ctx.set(ContextKey.CURRENT_ROUND, round);
     let result: Shareable;
     try {
       result = await this.#perform(message, { ctx, signal: abort.signal });
     } finally {
       this.#running.delete(taskId);
     }
+    await this.#analytics.flush();
     if (abort.signal.aborted) {
       this.logger.info({ task: taskName, taskId }, 'task aborted; not submitting a result');
       return;
@@ -171,7 +200,7 @@ export class ClientEngine implements EngineSpec {
     for (const abort of this.#running.values()) abort.abort(new Error('job aborted'));
   }
 
-  /** Aborts running tasks, fires END_RUN, leaves the server and disposes the app. Idempotent. */
+  /** Aborts running tasks, fires END_RUN, sends the last analytics, leaves the server and disposes the app. Idempotent. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     const started = this.#state === 'started';
@@ -179,6 +208,7 @@ export class ClientEngine implements EngineSpec {
     for (const abort of this.#running.values()) abort.abort(new Error('client engine closing'));
     if (started) {
       await this.fireEvent(EventType.END_RUN, this.newContext());
+      await this.#analytics.close();
       await this.#transport.leave().catch((err: unknown) => this.logger.warn({ err: toError(err) }, 'could not leave the server'));
     }
     try {

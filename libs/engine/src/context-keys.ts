@@ -10,4 +10,6 @@ export const EngineContextKey = {
   TASK_RESULT: 'task_result',
   /** The site on the other end: the client on the server, `server` on a client. */
   PEER_SITE: 'peer_site',
+  /** With `analytics_received` on the server: the `AnalyticsBatch` a client streamed. */
+  ANALYTICS: 'analytics',
 } as const;

@@ -19,6 +19,8 @@ export const EngineErrorCode = {
   TRANSPORT_CLOSED: 'HEARTH_ERR_ENGINE_TRANSPORT_CLOSED',
   /** A filter returned something that is not a Shareable. */
   FILTER_RESULT_INVALID: 'HEARTH_ERR_ENGINE_FILTER_RESULT_INVALID',
+  /** An analytics point or message is malformed (empty key, a value that is not finite, bad bytes, ...). */
+  INVALID_ANALYTICS: 'HEARTH_ERR_ENGINE_INVALID_ANALYTICS',
 } as const;
 
 /** Union of every error code defined by @hearth/engine. */

@@ -9,6 +9,16 @@ export type { StatefulExecutor } from './stateful-executor.js';
 export { isShareableCodec } from './shareable-codec.js';
 export type { ShareableCodec } from './shareable-codec.js';
 export type { EngineEvent, EngineEventListener } from './engine-event.js';
+export { EngineEventType } from './engine-event-type.js';
+export type { EngineEventTypeValue } from './engine-event-type.js';
+export { decodeAnalyticsMessage, encodeAnalyticsMessage } from './analytics-message.js';
+export type { AnalyticsMessage, AnalyticsRecord } from './analytics-message.js';
+export type { AnalyticsBatch } from './analytics-batch.js';
+export type { AnalyticsStreamOptions, AnalyticsStreamStats } from './analytics-stream.js';
+export { metricsLineProblem } from './metrics-line.js';
+export type { MetricsLine } from './metrics-line.js';
+export { MetricsWriter } from './metrics-writer.js';
+export type { MetricsWriterOptions } from './metrics-writer.js';
 export { ClientLeftReason } from './transport.js';
 export type {
   ClientLeftReasonValue,

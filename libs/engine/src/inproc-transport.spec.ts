@@ -1,4 +1,5 @@
-import { Shareable } from '@hearth/core';
+import { Shareable, isHearthError } from '@hearth/core';
+import type { AnalyticsMessage } from './analytics-message.js';
 import { EngineErrorCode } from './errors.js';
 import { InProcServerTransport } from './inproc-transport.js';
 import { cloneCodec } from './testing/clone-codec.js';
@@ -9,12 +10,20 @@ function setup() {
   const transport = new InProcServerTransport({ codec: cloneCodec() });
   const heard: string[] = [];
   const results: Array<{ client: string; message: ResultMessage }> = [];
+  const analytics: Array<{ client: string; message: AnalyticsMessage }> = [];
   transport.bind({
     clientJoined: (client) => heard.push(`joined:${client}`),
     clientLeft: (client, reason) => heard.push(`${reason}:${client}`),
-    resultReceived: (client, message) => results.push({ client, message }),
+    resultReceived: (client, message) => {
+      heard.push(`result:${client}`);
+      results.push({ client, message });
+    },
+    analyticsReceived: (client, message) => {
+      heard.push(`analytics:${client}`);
+      analytics.push({ client, message });
+    },
   });
-  return { transport, heard, results };
+  return { transport, heard, results, analytics };
 }
 
 function listen(client: ReturnType<InProcServerTransport['connect']>) {
@@ -75,6 +84,23 @@ describe('InProcServerTransport', () => {
       code: EngineErrorCode.TRANSPORT_CLOSED,
     });
     expect(tasks).toHaveLength(0);
+  });
+
+  it('carries analytics as a copy, in order with results, and refuses them before join', async () => {
+    const { transport, heard, analytics } = setup();
+    const site = transport.connect('a');
+    listen(site);
+    const message: AnalyticsMessage = { points: [{ key: 'loss', value: 0.5, step: 7, round: 2, time: 1000 }], dropped: 3 };
+    const early = await site.sendAnalytics(message).catch((err: unknown) => err);
+    expect(isHearthError(early, EngineErrorCode.TRANSPORT_CLOSED)).toBe(true);
+    await site.join();
+    const sent = site.sendAnalytics(message);
+    const submitted = site.submitResult({ taskName: 'train', taskId: 't1', result: Shareable.fromDxo(weights(2)) });
+    await Promise.all([sent, submitted]);
+    expect(heard).toEqual(['joined:a', 'analytics:a', 'result:a']);
+    expect(analytics[0]!.message).toEqual(message);
+    expect(analytics[0]!.message).not.toBe(message);
+    expect(analytics[0]!.message.points[0]).not.toBe(message.points[0]);
   });
 
   it('rejects unknown clients, duplicate sites and use after close', async () => {

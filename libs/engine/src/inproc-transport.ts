@@ -1,3 +1,5 @@
+import { decodeAnalyticsMessage, encodeAnalyticsMessage } from './analytics-message.js';
+import type { AnalyticsMessage } from './analytics-message.js';
 import { EngineErrorCode, engineError } from './errors.js';
 import { isShareableCodec } from './shareable-codec.js';
 import type { ShareableCodec } from './shareable-codec.js';
@@ -24,6 +26,7 @@ export interface InProcLink {
   joined(endpoint: InProcClientTransport): void;
   left(site: string, reason: ClientLeftReasonValue): void;
   submit(site: string, message: ResultMessage): void;
+  analytics(site: string, message: AnalyticsMessage): void;
 }
 
 /** Lets queued promise reactions run first, so a message never arrives inside the call that sent it. */
@@ -31,7 +34,8 @@ const nextTurn = (): Promise<void> => Promise.resolve();
 
 /**
  * The server end of the in-process transport: for tests, development and single-process deployments with
- * long-lived clients. Messages are encoded when sent and decoded on arrival, on a later microtask.
+ * long-lived clients. Messages are encoded when sent and decoded on arrival, on a later microtask, so one
+ * client's results and analytics arrive in the order it sent them.
  */
 export class InProcServerTransport implements ServerTransport {
   readonly #link: InProcLink;
@@ -57,6 +61,10 @@ export class InProcServerTransport implements ServerTransport {
       submit: (site, message) => {
         if (this.#closed || !this.#joined.has(site)) return;
         this.#handler?.resultReceived(site, message);
+      },
+      analytics: (site, message) => {
+        if (this.#closed || !this.#joined.has(site)) return;
+        this.#handler?.analyticsReceived(site, message);
       },
     };
   }
@@ -157,6 +165,14 @@ export class InProcClientTransport implements ClientTransport {
     await nextTurn();
     const result = this.#link.codec.decode(bytes);
     this.#link.submit(this.site, { taskName: message.taskName, taskId: message.taskId, result });
+  }
+
+  async sendAnalytics(message: AnalyticsMessage): Promise<void> {
+    this.#requireLink();
+    if (!this.#joined) throw engineError(EngineErrorCode.TRANSPORT_CLOSED, `site ${this.site} has not joined`, { site: this.site });
+    const bytes = encodeAnalyticsMessage(message);
+    await nextTurn();
+    this.#link.analytics(this.site, decodeAnalyticsMessage(bytes));
   }
 
   /** Server side: hands a decoded task to the client engine. */

@@ -2,8 +2,11 @@ import { EventType, FLContextManager, HeaderKey, ReturnCode, TaskCompletionStatu
 import type { EngineSpec, EventTypeValue, FLComponent, FLContext, JsonObject, Logger } from '@hearth/core';
 import { isController, systemClock } from '@hearth/workflow';
 import type { Clock, Controller, ControllerHost, PushTaskRequest, RevokeTaskRequest } from '@hearth/workflow';
+import { analyticsBatches } from './analytics-batch.js';
+import type { AnalyticsMessage } from './analytics-message.js';
 import { EngineContextKey } from './context-keys.js';
 import type { EngineEventListener } from './engine-event.js';
+import { EngineEventType } from './engine-event-type.js';
 import { EngineErrorCode, engineError } from './errors.js';
 import { cloneShareable } from './internal/clone-shareable.js';
 import { EventDispatcher } from './internal/event-dispatcher.js';
@@ -47,7 +50,9 @@ function checkApp(app: ServerApp): void {
  * Runs the server side of one job: its workflows one after another, with the transport to the clients. It is
  * the workflows' {@link ControllerHost} (tracks live clients, pushes tasks through the per-client task-data
  * filters, feeds results through the task-result filters to the running controller) and the components'
- * {@link EngineSpec} (component lookup, events in configuration order, contexts with sticky props).
+ * {@link EngineSpec} (component lookup, events in configuration order, contexts with sticky props). Analytics
+ * that clients stream become {@link EngineEventType.ANALYTICS_RECEIVED} events, fired one after another in
+ * arrival order, all of them before END_RUN.
  */
 export class ServerEngine implements EngineSpec, ControllerHost {
   readonly siteName: string;
@@ -63,6 +68,8 @@ export class ServerEngine implements EngineSpec, ControllerHost {
   readonly #resultFilters: FilterChains;
   readonly #clients = new Set<string>();
   readonly #abort = new AbortController();
+  #analytics: Promise<void> = Promise.resolve();
+  #analyticsOpen = true;
   #current: Controller | undefined;
   #ran = false;
 
@@ -85,6 +92,7 @@ export class ServerEngine implements EngineSpec, ControllerHost {
       clientJoined: (client) => this.#clientJoined(client),
       clientLeft: (client, reason) => this.#clientLeft(client, reason),
       resultReceived: (client, message) => void this.#resultReceived(client, message),
+      analyticsReceived: (client, message) => this.#analyticsReceived(client, message),
     });
   }
 
@@ -145,6 +153,8 @@ export class ServerEngine implements EngineSpec, ControllerHost {
       outcome = await this.#runWorkflow(workflow, ctx);
       if (outcome.status !== RunStatus.COMPLETED) break;
     }
+    this.#analyticsOpen = false;
+    await this.#analytics;
     const status: RunStatusValue = this.#abort.signal.aborted ? RunStatus.ABORTED : outcome.status;
     if (status === RunStatus.ABORTED) await this.fireEvent(EventType.JOB_ABORTED, ctx);
     if (status === RunStatus.FAILED) {
@@ -222,6 +232,20 @@ export class ServerEngine implements EngineSpec, ControllerHost {
     ctx.set(EngineContextKey.PEER_SITE, client);
     void this.fireEvent(EventType.CLIENT_DISCONNECTED, ctx);
     this.#current?.handleClientDead(client);
+  }
+
+  #analyticsReceived(client: string, message: AnalyticsMessage): void {
+    if (!this.#analyticsOpen) {
+      this.logger.debug({ client, points: message.points.length }, 'dropping analytics that arrived after the run');
+      return;
+    }
+    if (message.dropped > 0) this.logger.warn({ client, dropped: message.dropped }, 'client dropped analytics points; its stream has a gap');
+    for (const batch of analyticsBatches(client, message)) {
+      const ctx = this.newContext();
+      ctx.set(EngineContextKey.PEER_SITE, client);
+      ctx.set(EngineContextKey.ANALYTICS, batch);
+      this.#analytics = this.#analytics.then(() => this.fireEvent(EngineEventType.ANALYTICS_RECEIVED, ctx));
+    }
   }
 
   async #deliverTask(request: PushTaskRequest): Promise<void> {

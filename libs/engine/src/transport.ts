@@ -1,4 +1,5 @@
 import type { Shareable } from '@hearth/core';
+import type { AnalyticsMessage } from './analytics-message.js';
 
 /** A task travelling from the server to one client. */
 export interface TaskMessage {
@@ -32,6 +33,11 @@ export interface ServerTransportHandler {
   clientLeft(client: string, reason: ClientLeftReasonValue): void;
   /** `client` is the authenticated sender, never taken from the message. */
   resultReceived(client: string, message: ResultMessage): void;
+  /**
+   * Points a client streamed while it works. `client` is the authenticated sender; drivers that decode bytes
+   * from the network check them with `decodeAnalyticsMessage` first.
+   */
+  analyticsReceived(client: string, message: AnalyticsMessage): void;
 }
 
 /**
@@ -71,4 +77,10 @@ export interface ClientTransport {
   leave(): Promise<void>;
   /** Sends a result to the server. */
   submitResult(message: ResultMessage): Promise<void>;
+  /**
+   * Sends streamed points to the server, as bytes from `encodeAnalyticsMessage`. Messages and results sent by
+   * one client arrive in the order they were sent, so points streamed during a task reach the server before
+   * its result.
+   */
+  sendAnalytics(message: AnalyticsMessage): Promise<void>;
 }

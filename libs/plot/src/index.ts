@@ -1,1 +1,12 @@
-export {};
+export { PlotErrorCode } from './errors.js';
+export type { PlotErrorCodeValue } from './errors.js';
+export { readRoundMetrics } from './read-round-metrics.js';
+export type { RoundMetrics } from './read-round-metrics.js';
+export { readMetricStreams } from './read-metric-streams.js';
+export type { StreamedMetric, StreamedPoint } from './read-metric-streams.js';
+export type { Chart } from './chart.js';
+export { roundMetricsChart } from './round-metrics-chart.js';
+export { trainingCurveChart } from './training-curve-chart.js';
+export { renderSvg } from './render-svg.js';
+export { PLOT_FORMATS, plotWorkspace } from './plot-workspace.js';
+export type { PlotFile, PlotWorkspaceOptions } from './plot-workspace.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHearthError, paramMapsEqual } from '@hearth/core';
@@ -37,6 +37,23 @@ describe('simulateJob', () => {
     const metrics = JSON.parse(await readFile(result.metricsPath, 'utf8')) as { rounds: { metrics: { loss: number } }[] };
     const losses = metrics.rounds.map((r) => r.metrics.loss);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] ?? 0);
+  });
+
+  it('writes the per-step losses every client streamed: one JSON-lines file per site, 15 rounds x 10 steps each', async () => {
+    await mkdir(join(workspace, 'server/metrics'), { recursive: true });
+    await writeFile(join(workspace, 'server/metrics/site-9.jsonl'), '{"left":"over from an earlier run"}\n');
+    const result = await simulateJob({ jobDir: join(examples, 'hello-linear'), clients: simulatedSiteNames(3), threads: 2, workspaceDir: workspace, seed: 5 });
+    expect(result.streamsDir).toBe(join(workspace, 'server/metrics'));
+    expect((await readdir(result.streamsDir)).sort()).toEqual(['site-1.jsonl', 'site-2.jsonl', 'site-3.jsonl']);
+    for (const site of ['site-1', 'site-2', 'site-3']) {
+      const lines = (await readFile(join(result.streamsDir, `${site}.jsonl`), 'utf8')).trimEnd().split('\n');
+      expect(lines).toHaveLength(150);
+      const points = lines.map((line) => JSON.parse(line) as { site: string; round: number; step: number; key: string; value: number; time: number });
+      expect(points.map((p) => p.step)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+      expect(points.map((p) => p.round)).toEqual(Array.from({ length: 150 }, (_, i) => Math.floor(i / 10)));
+      expect(points.every((p) => p.site === site && p.key === 'train_loss' && Number.isFinite(p.value) && p.time > 0)).toBe(true);
+      expect(points[149]?.value).toBeLessThan(points[0]?.value ?? 0);
+    }
   });
 
   it('runs hello-linear with cyclic weight transfer to the true weights', async () => {

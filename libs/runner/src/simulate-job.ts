@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EventType, HearthError, silentLogger } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { decodeShareable, encodeShareable } from '@hearth/codec';
 import { createBuiltinRegistry } from '@hearth/components';
-import { Simulator } from '@hearth/engine';
-import type { EngineEvent, RunStatusValue, ShareableCodec } from '@hearth/engine';
+import { MetricsWriter, Simulator } from '@hearth/engine';
+import type { EngineEvent, RunStatusValue, ServerApp, ShareableCodec } from '@hearth/engine';
 import { SERVER_SITE, loadJob } from '@hearth/job';
 import type { ComponentRegistry } from '@hearth/job';
 import { WorkflowContextKey } from '@hearth/workflow';
@@ -22,7 +22,7 @@ export interface SimulateJobOptions {
   readonly clients: readonly string[];
   /** Most clients executing at once. @default 1 */
   readonly threads?: number;
-  /** Where the run writes: `server/` and one folder per client, plus `metrics.json`. */
+  /** Where the run writes: `server/` (models, and the streamed metrics under `server/metrics/`), one folder per client, and `metrics.json`. */
   readonly workspaceDir: string;
   /** Seed every component reads from the context. @default 0 */
   readonly seed?: number;
@@ -44,8 +44,10 @@ export interface SimulateJobResult {
   readonly rounds: readonly RoundSummary[];
   /** The last global model the persistor wrote, if any. */
   readonly modelPath: string | undefined;
-  /** The metrics file this run wrote. */
+  /** The per-round metrics file this run wrote. */
   readonly metricsPath: string;
+  /** The folder of the streamed metrics, one `<site>.jsonl` per client that streamed. */
+  readonly streamsDir: string;
   /** Tasks run, client activations and the peak number of clients active at once. */
   readonly stats: { readonly tasksExecuted: number; readonly activations: number; readonly peakActiveClients: number };
 }
@@ -60,10 +62,22 @@ export function simulatedSiteNames(count: number): string[] {
 
 const codec: ShareableCodec = { encode: encodeShareable, decode: decodeShareable };
 
+/** Folder of the streamed metrics inside the server's workspace. */
+const STREAMS_DIR = 'metrics';
+
+/** `app` with a {@link MetricsWriter} last among its components, unless the job configured one itself. */
+function withMetricsWriter(app: ServerApp): ServerApp {
+  if ([...app.components.values()].some((component) => component instanceof MetricsWriter)) return app;
+  const writer = new MetricsWriter({ dir: STREAMS_DIR });
+  writer.id = '__hearth_metrics_writer__';
+  return { ...app, components: new Map([...app.components, [writer.id, writer]]) };
+}
+
 /**
  * Runs a job folder in one process: validates it, builds the server app and (on swap-in) each client's app,
  * runs them in the {@link Simulator} over the codec, and writes `metrics.json` into the workspace. The
- * persistor the job configures writes the models under `server/`.
+ * persistor the job configures writes the models under `server/`, and a {@link MetricsWriter} that every
+ * simulated server app gets writes what clients stream to `server/metrics/<site>.jsonl`.
  */
 export async function simulateJob(options: SimulateJobOptions): Promise<SimulateJobResult> {
   const registry = options.registry ?? createBuiltinRegistry();
@@ -82,9 +96,11 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
     throw new HearthError(RunnerErrorCode.INVALID_OPTIONS, `job ${job.meta.name} requires clients ${missing.join(', ')}, which are not simulated`);
   }
   const siteApps = { job, registry, seed };
-  const serverApp = await buildJobServerApp(siteApps);
+  const serverApp = withMetricsWriter(await buildJobServerApp(siteApps));
   for (const site of options.clients) appOf(job, site);
   await mkdir(workspaceDir, { recursive: true });
+  const streamsDir = join(workspaceDir, SERVER_SITE, STREAMS_DIR);
+  await rm(streamsDir, { recursive: true, force: true });
 
   const rounds: RoundSummary[] = [];
   const simulator = new Simulator({
@@ -125,5 +141,6 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
   const temp = `${metricsPath}.tmp`;
   await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
   await rename(temp, metricsPath);
-  return { status: outcome.status, ...(outcome.error === undefined ? {} : { error: outcome.error }), rounds, modelPath, metricsPath, stats };
+  const error = outcome.error === undefined ? {} : { error: outcome.error };
+  return { status: outcome.status, ...error, rounds, modelPath, metricsPath, streamsDir, stats };
 }

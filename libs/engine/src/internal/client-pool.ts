@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EventType, ReturnCode, toError } from '@hearth/core';
 import type { Logger, Shareable } from '@hearth/core';
+import { decodeAnalyticsMessage, encodeAnalyticsMessage } from '../analytics-message.js';
 import type { ClientApp } from '../client-app.js';
 import { ClientEngine } from '../client-engine.js';
 import type { EngineEventListener } from '../engine-event.js';
@@ -251,7 +252,10 @@ export class ClientPool implements ServerTransport {
     if (!this.#closed) this.#handler?.resultReceived(site, message);
   }
 
-  /** The client end a simulated client engine talks through: results go straight to the server handler. */
+  /**
+   * The client end a simulated client engine talks through: results and analytics go straight to the server
+   * handler, through the same bytes a network transport would carry.
+   */
   #transportFor(site: string): ClientTransport {
     return {
       site,
@@ -262,6 +266,15 @@ export class ClientPool implements ServerTransport {
         const result = this.#copy({ site, message });
         if (result !== undefined) this.#deliver(site, { taskName: message.taskName, taskId: message.taskId, result });
         return Promise.resolve();
+      },
+      sendAnalytics: (message) => {
+        try {
+          const copy = decodeAnalyticsMessage(encodeAnalyticsMessage(message));
+          if (!this.#closed) this.#handler?.analyticsReceived(site, copy);
+          return Promise.resolve();
+        } catch (err) {
+          return Promise.reject(toError(err));
+        }
       },
     };
   }
