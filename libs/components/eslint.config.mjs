@@ -1,3 +1,3 @@
 import base from '../../eslint.config.mjs';
 
-export default [...base];
+export default [...base, { files: ['**/*.spec.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } }];

@@ -1,18 +1,24 @@
 import { ComponentRegistry } from '@hearth/job';
 import { WeightedAggregatorType } from './aggregation-types.js';
+import { CrossSiteModelEvalType } from './evaluation-types.js';
 import { ExcludeVarsType } from './filter-types.js';
+import { ServerOptimizerType } from './optimizer-types.js';
 import { SafetensorsPersistorType } from './persistor-types.js';
-import { CyclicControllerType, ScatterAndGatherType } from './workflow-types.js';
+import { CyclicControllerType, ScatterAndGatherScaffoldType, ScatterAndGatherType } from './workflow-types.js';
 
 /**
- * A registry holding every built-in component type jobs may name: workflows, aggregators, filters and
- * persistors. Each call returns a new registry, so a caller may add its own types without affecting others.
+ * A registry holding every built-in component type jobs may name: workflows, aggregators, server optimizers,
+ * filters and persistors. Each call returns a new registry, so a caller may add its own types without
+ * affecting others.
  */
 export function createBuiltinRegistry(): ComponentRegistry {
   return new ComponentRegistry()
     .register(ScatterAndGatherType)
+    .register(ScatterAndGatherScaffoldType)
     .register(CyclicControllerType)
+    .register(CrossSiteModelEvalType)
     .register(WeightedAggregatorType)
+    .register(ServerOptimizerType)
     .register(ExcludeVarsType)
     .register(SafetensorsPersistorType);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContextKey, DataKind, FLContextManager, f32, isHearthError, silentLogger } from '@hearth/core';
@@ -55,5 +55,26 @@ describe('SafetensorsPersistor', () => {
     }
     expect(isHearthError(thrown, 'HEARTH_ERR_MODEL_INIT_INVALID')).toBe(true);
     expect((thrown as Error).message).toContain('initial_params.w.dtype "F17"');
+  });
+
+  it('locates saved models by tag for cross-site evaluation, and nothing for a tag never saved', async () => {
+    const persistor = new SafetensorsPersistor({ initial_params: { w: { shape: [2] } }, model_dir: 'models' });
+    const model = await persistor.load(context());
+    (model.requireParams().get('w')?.data as Float32Array).set([3, 4]);
+    await persistor.save(model, 'best', context());
+    const found = await persistor.locateModel('best', context());
+    expect(found?.kind).toBe(DataKind.WEIGHTS);
+    expect(Array.from(found?.requireParams().get('w')?.data as Float32Array)).toEqual([3, 4]);
+    expect(await persistor.locateModel('final', context())).toBeUndefined();
+  });
+
+  it('refuses tags that are not plain names and reports files it cannot read', async () => {
+    const persistor = new SafetensorsPersistor({ initial_params: { w: { shape: [1] } }, model_dir: 'models' });
+    for (const name of ['../secret', 'a/b', '..', '']) {
+      await expect(persistor.locateModel(name, context())).rejects.toMatchObject({ code: 'HEARTH_ERR_MODEL_NAME_INVALID' });
+    }
+    await mkdir(join(dir, 'models'), { recursive: true });
+    await writeFile(join(dir, 'models', 'broken.safetensors'), 'not a safetensors file');
+    await expect(persistor.locateModel('broken', context())).rejects.toMatchObject({ code: 'HEARTH_ERR_MODEL_LOAD_FAILED' });
   });
 });

@@ -1,10 +1,11 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ContextKey, DataKind, Dxo, HearthError, ModelPersistor, isDType, zeros } from '@hearth/core';
+import { ContextKey, DataKind, Dxo, HearthError, MetaKey, ModelPersistor, isDType, zeros } from '@hearth/core';
 import type { FLContext, ParamMap } from '@hearth/core';
 import { readSafetensorsFile, writeSafetensorsFile } from '@hearth/codec';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
+import type { ModelLocator } from '@hearth/workflow';
 import { ComponentsErrorCode } from './errors.js';
 
 /** Args of {@link SafetensorsPersistor}. */
@@ -29,11 +30,20 @@ export const SafetensorsPersistorArgs = Type.Object(
 /** Validated args of {@link SafetensorsPersistor}. */
 export type SafetensorsPersistorArgs = Static<typeof SafetensorsPersistorArgs>;
 
+/** True when `err`, or an error it wraps, says the file does not exist. */
+function isFileNotFound(err: unknown): boolean {
+  for (let current = err; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === 'ENOENT') return true;
+  }
+  return false;
+}
+
 /**
  * Loads the initial global model from a .safetensors file (or zero tensors named in the config) and saves the
  * global model as `<workspace>/<model_dir>/<tag>.safetensors`, atomically, readable by Python's safetensors.
+ * As a {@link ModelLocator} it finds those saved models again by tag (`final`, `best`), for cross-site evaluation.
  */
-export class SafetensorsPersistor extends ModelPersistor {
+export class SafetensorsPersistor extends ModelPersistor implements ModelLocator {
   readonly #args: SafetensorsPersistorArgs;
 
   constructor(args: SafetensorsPersistorArgs) {
@@ -74,6 +84,26 @@ export class SafetensorsPersistor extends ModelPersistor {
     const dir = join(ctx.engine.workspaceDir, this.#args.model_dir);
     await mkdir(dir, { recursive: true });
     await writeSafetensorsFile(join(dir, `${tag}.safetensors`), model.requireParams(), { metadata: { format: 'pt', tag } });
+  }
+
+  /**
+   * The model saved under tag `name`, or undefined when there is none. Throws HEARTH_ERR_MODEL_NAME_INVALID for
+   * a name that is not a plain file name and HEARTH_ERR_MODEL_LOAD_FAILED for a file that cannot be read.
+   */
+  async locateModel(name: string, ctx: FLContext): Promise<Dxo | undefined> {
+    if (name.length === 0 || name !== basename(name) || name === '.' || name === '..') {
+      throw new HearthError(ComponentsErrorCode.MODEL_NAME_INVALID, `model name ${JSON.stringify(name)} must be a plain tag such as "final"`, {
+        context: { name },
+      });
+    }
+    const file = join(ctx.engine.workspaceDir, this.#args.model_dir, `${name}.safetensors`);
+    try {
+      const contents = await readSafetensorsFile(file);
+      return new Dxo({ kind: DataKind.WEIGHTS, params: contents.params, meta: { [MetaKey.MODEL_OWNER]: 'server' } });
+    } catch (err) {
+      if (isFileNotFound(err)) return undefined;
+      throw new HearthError(ComponentsErrorCode.MODEL_LOAD_FAILED, `could not read the saved model ${file}`, { cause: err, context: { file } });
+    }
   }
 
   #resolve(path: string, ctx: FLContext): string {

@@ -15,4 +15,6 @@ export const WorkflowContextKey = {
   AGGREGATION_RESULT: 'aggregation_result',
   /** The round's {@link RoundSummary}, set for ROUND_DONE. */
   ROUND_SUMMARY: 'round_summary',
+  /** The cross-site validation matrix ({@link CrossSiteResults}), set on the run context when the evaluation ends. */
+  CROSS_SITE_RESULTS: 'cross_site_results',
 } as const;

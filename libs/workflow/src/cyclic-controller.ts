@@ -65,7 +65,8 @@ export function compileCyclicControllerArgs(args: CyclicControllerArgs): Compile
  * Cyclic weight transfer (NVFlare's CyclicController): each round the model is relayed through every client,
  * each client's result (WEIGHTS, or WEIGHT_DIFF added to what it received) becoming the next client's input.
  * A client whose result has an error code, or does not fit the model, is skipped and the model passes on
- * unchanged. The round fails with HEARTH_ERR_WORKFLOW_TASK_FAILED when the relay does not end ok.
+ * unchanged. The round fails with HEARTH_ERR_WORKFLOW_TASK_FAILED when the relay does not end ok. At the end
+ * the final model is saved (tag `final`) and left in the run context as {@link WorkflowContextKey.GLOBAL_MODEL}.
  *
  * Events: INITIAL_MODEL_LOADED, ROUND_STARTED, GLOBAL_WEIGHTS_UPDATED, ROUND_DONE (with the round summary).
  */
@@ -125,6 +126,7 @@ export class CyclicController extends Controller {
       if (!completed) return;
     }
     await persistor.save(this.#model, 'final', ctx);
+    ctx.set(WorkflowContextKey.GLOBAL_MODEL, this.#model);
   }
 
   async #runRound(step: {

@@ -1,15 +1,20 @@
 import { FLComponent, cloneParamMap } from '@hearth/core';
+import type { ParamMap } from '@hearth/core';
 import type { SnapshotKey, SnapshotStore, WorkflowSnapshot } from './snapshot-store.js';
 
 function copyOf(snapshot: WorkflowSnapshot): WorkflowSnapshot {
   const params = snapshot.model.params;
-  return {
+  const copy: WorkflowSnapshot = {
     jobId: snapshot.jobId,
     workflowId: snapshot.workflowId,
     round: snapshot.round,
     model: params === undefined ? snapshot.model : snapshot.model.withParams(cloneParamMap(params)),
     history: snapshot.history.map((summary) => ({ ...summary, clients: [...summary.clients], metrics: { ...summary.metrics } })),
   };
+  if (snapshot.state === undefined) return copy;
+  const state: Record<string, ParamMap> = {};
+  for (const [name, tensors] of Object.entries(snapshot.state)) state[name] = cloneParamMap(tensors);
+  return { ...copy, state };
 }
 
 /**

@@ -6,4 +6,9 @@ export interface RoundSummary {
   readonly round: number;
   readonly clients: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
+  /**
+   * True when this round's `best_metric` improved on every earlier round, so the model the clients evaluated
+   * this round was saved under tag `best`. Absent otherwise.
+   */
+  readonly best?: boolean;
 }

@@ -1,5 +1,6 @@
+import { ServerOptimizer } from '@hearth/algorithms';
 import { DataKind, Dxo, EventType, FLComponent, HeaderKey, MetaKey, ReturnCode, Shareable, f64, isHearthError } from '@hearth/core';
-import type { EventTypeValue, FLContext } from '@hearth/core';
+import type { EventTypeValue, FLContext, JsonObject } from '@hearth/core';
 import { WorkflowContextKey } from './context-keys.js';
 import type { PushTaskRequest } from './controller-host.js';
 import { WorkflowErrorCode } from './errors.js';
@@ -58,7 +59,16 @@ function setup(options: {
     sag.start(ctx);
     await sag.run(ctx, new AbortController().signal);
   };
-  return { host, sag, persistor, log, run };
+  return { host, sag, persistor, log, run, ctx };
+}
+
+/** Every client moves the model it got by `delta` and reports `metrics(round)`. */
+function moveBy(delta: number, metrics: (round: number) => JsonObject = () => ({})) {
+  return (request: PushTaskRequest): Shareable => {
+    const round = request.data.numberHeader(HeaderKey.CURRENT_ROUND) ?? -1;
+    const meta = { metrics: metrics(round) };
+    return Shareable.fromDxo(new Dxo({ kind: DataKind.WEIGHTS, params: new Map([['w', f64([1], [firstWeight(request.data) + delta])]]), meta }));
+  };
 }
 
 describe('ScatterAndGather', () => {
@@ -176,5 +186,99 @@ describe('ScatterAndGather', () => {
       thrown = err;
     }
     expect(isHearthError(thrown, WorkflowErrorCode.COMPONENT_TYPE)).toBe(true);
+  });
+
+  describe('with a model updater (FedOpt)', () => {
+    it('steps the global model with FedAvgM momentum: 0 → 1 → 2.9 when every client moves it by 1', async () => {
+      // Δ = 1 each round, η = 1, β = 0.9: v = 1, x = 1; then v = 0.9 + 1 = 1.9, x = 2.9 (FedAvg: 2).
+      const optimizer = new ServerOptimizer({ optimizer: 'sgd', momentum: 0.9 });
+      const { sag, run } = setup({ args: { numRounds: 2, modelUpdaterId: 'optimizer' }, reply: moveBy(1), extra: [['optimizer', optimizer]] });
+      await run();
+      expect(firstWeight(Shareable.fromDxo(sag.globalModel!))).toBeCloseTo(2.9, 12);
+    });
+
+    it('keeps the optimizer state in the snapshot, so a resumed FedAdam run ends bit for bit where a straight one does', async () => {
+      const adam = () => new ServerOptimizer({ optimizer: 'adam', learningRate: 0.1 });
+      const straight = setup({ args: { numRounds: 4, modelUpdaterId: 'optimizer' }, extra: [['optimizer', adam()]] });
+      await straight.run();
+      const store = new InMemorySnapshotStore();
+      const args = { modelUpdaterId: 'optimizer', snapshotStoreId: 'snapshots' };
+      const first = setup({ args: { ...args, numRounds: 2 }, extra: [['optimizer', adam()], ['snapshots', store]] });
+      await first.run();
+      const snapshot = await store.load({ jobId: 'job-1', workflowId: 'sag' });
+      expect(Object.keys(snapshot?.state ?? {})).toEqual(['model_updater']);
+      expect([...(snapshot?.state?.['model_updater']?.keys() ?? [])]).toEqual(['m:w', 'v:w']);
+      const resumed = setup({ args: { ...args, numRounds: 4 }, extra: [['optimizer', adam()], ['snapshots', store]] });
+      await resumed.run();
+      expect(resumed.host.pushed.map((r) => r.data.numberHeader(HeaderKey.CURRENT_ROUND))).toEqual([2, 2, 2, 3, 3, 3]);
+      expect(resumed.sag.globalModel!.requireParams().get('w')!.data).toEqual(straight.sag.globalModel!.requireParams().get('w')!.data);
+      const fresh = setup({ args: { ...args, numRounds: 4 }, extra: [['optimizer', adam()], ['snapshots', new InMemorySnapshotStore()]] });
+      await fresh.run();
+      expect(firstWeight(Shareable.fromDxo(fresh.sag.globalModel!))).toBe(firstWeight(Shareable.fromDxo(straight.sag.globalModel!)));
+    });
+
+    it('refuses a missing or mistyped model updater', () => {
+      const missing = setup({ args: { modelUpdaterId: 'nope' } });
+      expect(() => missing.sag.start(missing.host.newContext())).toThrow(expect.objectContaining({ code: WorkflowErrorCode.COMPONENT_MISSING }));
+      const wrong = setup({ args: { modelUpdaterId: 'log' } });
+      expect(() => wrong.sag.start(wrong.host.newContext())).toThrow(expect.objectContaining({ code: WorkflowErrorCode.COMPONENT_TYPE }));
+    });
+  });
+
+  describe('best model', () => {
+    const accuracy = [0.5, 0.7, 0.6, 0.8];
+
+    it('saves the model the clients evaluated as `best` whenever the metric improves, and marks those rounds', async () => {
+      // Models sent: round r carries w = r (each round adds 1). val_acc per round 0.5, 0.7, 0.6, 0.8:
+      // rounds 0, 1 and 3 improve, so `best` is saved with w = 0, 1 and 3.
+      const reply = moveBy(1, (round) => ({ val_acc: accuracy[round] ?? 0 }));
+      const { sag, persistor, run } = setup({ args: { numRounds: 4, bestMetric: 'val_acc' }, reply });
+      await run();
+      expect(persistor.saves).toEqual([
+        { tag: 'best', w: 0 },
+        { tag: 'last', w: 1 },
+        { tag: 'best', w: 1 },
+        { tag: 'last', w: 2 },
+        { tag: 'last', w: 3 },
+        { tag: 'best', w: 3 },
+        { tag: 'last', w: 4 },
+        { tag: 'final', w: 4 },
+      ]);
+      expect(sag.history.map((s) => s.best ?? false)).toEqual([true, true, false, true]);
+      expect(sag.bestRound).toEqual({ round: 3, metric: 'val_acc', value: expect.closeTo(0.8, 12) });
+    });
+
+    it('takes a smaller value as better in min mode and ignores rounds without the metric', async () => {
+      const loss = [2, 3, 1];
+      const reply = moveBy(1, (round): JsonObject => (round === 1 ? {} : { val_loss: loss[round] ?? 0 }));
+      const { sag, persistor, run } = setup({ args: { numRounds: 3, bestMetric: 'val_loss', bestMode: 'min' }, reply });
+      await run();
+      expect(persistor.saves.filter((s) => s.tag === 'best')).toEqual([
+        { tag: 'best', w: 0 },
+        { tag: 'best', w: 2 },
+      ]);
+      expect(sag.history.map((s) => s.best ?? false)).toEqual([true, false, true]);
+    });
+
+    it('remembers the best round across a resume', async () => {
+      const store = new InMemorySnapshotStore();
+      const reply = moveBy(1, (round) => ({ val_acc: accuracy[round] ?? 0 }));
+      const args = { bestMetric: 'val_acc', snapshotStoreId: 'snapshots' };
+      await setup({ args: { ...args, numRounds: 2 }, reply, extra: [['snapshots', store]] }).run();
+      const resumed = setup({ args: { ...args, numRounds: 3 }, reply, extra: [['snapshots', store]] });
+      await resumed.run();
+      expect(resumed.sag.bestRound).toEqual({ round: 1, metric: 'val_acc', value: expect.closeTo(0.7, 12) });
+      expect(resumed.persistor.saves.map((s) => s.tag)).toEqual(['last', 'final']);
+    });
+
+    it('refuses an unknown best mode', () => {
+      expect(() => new ScatterAndGather({ bestMode: 'largest' as never })).toThrow("ScatterAndGather: bestMode must be 'max' or 'min', got \"largest\"");
+    });
+  });
+
+  it('leaves the final model in the run context for the next workflow', async () => {
+    const { sag, run, ctx } = setup({ args: { numRounds: 2 } });
+    await run();
+    expect(ctx.get(WorkflowContextKey.GLOBAL_MODEL)).toBe(sag.globalModel);
   });
 });

@@ -1,5 +1,6 @@
 import { DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
-import type { Aggregator, FLContext, ModelPersistor } from '@hearth/core';
+import type { Aggregator, FLContext, JsonObject, ModelPersistor, ParamMap } from '@hearth/core';
+import type { ModelUpdater } from '@hearth/algorithms';
 import { applyModelUpdate } from './apply-model-update.js';
 import { WorkflowContextKey } from './context-keys.js';
 import { Controller } from './controller.js';
@@ -7,12 +8,23 @@ import type { ControllerClientTask } from './controller-task.js';
 import { createTask } from './create-task.js';
 import { WorkflowErrorCode, workflowError } from './errors.js';
 import { InMemorySnapshotStore } from './in-memory-snapshot-store.js';
-import { durationArg, intArg, nameArg } from './internal/check-args.js';
-import { isAggregator, isModelPersistor, requireComponent } from './internal/require-component.js';
+import { durationArg, intArg, nameArg, oneOfArg, optionalNameArg } from './internal/check-args.js';
+import { isAggregator, isModelPersistor, isModelUpdater, requireComponent } from './internal/require-component.js';
 import { RoundMetrics } from './internal/round-metrics.js';
 import type { RoundSummary } from './round-summary.js';
 import { isSnapshotStore } from './snapshot-store.js';
-import type { SnapshotStore } from './snapshot-store.js';
+import type { SnapshotStore, WorkflowSnapshot } from './snapshot-store.js';
+
+/** Which direction of `bestMetric` is better. */
+export const BestMode = {
+  /** Larger is better (accuracy, AUC). */
+  MAX: 'max',
+  /** Smaller is better (loss, error). */
+  MIN: 'min',
+} as const;
+
+/** One of {@link BestMode}. */
+export type BestModeValue = (typeof BestMode)[keyof typeof BestMode];
 
 /** Arguments of {@link ScatterAndGather}, as a job's `config_fed_server.json` gives them. */
 export interface ScatterAndGatherArgs {
@@ -38,16 +50,33 @@ export interface ScatterAndGatherArgs {
   readonly snapshotEveryNRounds?: number;
   /** Component id of a SnapshotStore; undefined uses an in-memory store. @default undefined */
   readonly snapshotStoreId?: string;
+  /**
+   * Component id of a ModelUpdater (a ServerOptimizer for FedOpt) that turns the global model and the
+   * aggregate into the next global model. Undefined replaces the model by a WEIGHTS aggregate and adds a
+   * WEIGHT_DIFF one. @default undefined
+   */
+  readonly modelUpdaterId?: string;
+  /**
+   * A round metric (the clients' weighted `metrics`, as in the round summary) whose improvement saves the
+   * model the clients evaluated that round under tag `best`. Undefined keeps no best model. @default undefined
+   */
+  readonly bestMetric?: string;
+  /** Whether a larger or a smaller `bestMetric` is better. @default 'max' */
+  readonly bestMode?: BestModeValue;
 }
 
 /** {@link ScatterAndGatherArgs} with every default applied and every value checked. */
-export type CompiledScatterAndGatherArgs = Required<Omit<ScatterAndGatherArgs, 'snapshotStoreId'>> & {
+export type CompiledScatterAndGatherArgs = Required<Omit<ScatterAndGatherArgs, 'snapshotStoreId' | 'modelUpdaterId' | 'bestMetric'>> & {
   readonly snapshotStoreId: string | undefined;
+  readonly modelUpdaterId: string | undefined;
+  readonly bestMetric: string | undefined;
 };
 
-/** Checks `args` and fills in the defaults; throws HEARTH_ERR_WORKFLOW_INVALID_ARGS naming the bad argument. */
-export function compileScatterAndGatherArgs(args: ScatterAndGatherArgs): CompiledScatterAndGatherArgs {
-  const workflow = 'ScatterAndGather';
+/**
+ * Checks `args` and fills in the defaults; throws HEARTH_ERR_WORKFLOW_INVALID_ARGS naming the bad argument and
+ * `workflow` (the class whose args these are, for the message). @default workflow 'ScatterAndGather'
+ */
+export function compileScatterAndGatherArgs(args: ScatterAndGatherArgs, workflow = 'ScatterAndGather'): CompiledScatterAndGatherArgs {
   return {
     minClients: intArg(args.minClients ?? 1, { workflow, name: 'minClients', min: 1 }),
     numRounds: intArg(args.numRounds ?? 5, { workflow, name: 'numRounds', min: 0 }),
@@ -59,22 +88,66 @@ export function compileScatterAndGatherArgs(args: ScatterAndGatherArgs): Compile
     persistorId: nameArg(args.persistorId ?? 'persistor', { workflow, name: 'persistorId' }),
     persistEveryNRounds: intArg(args.persistEveryNRounds ?? 1, { workflow, name: 'persistEveryNRounds', min: 0 }),
     snapshotEveryNRounds: intArg(args.snapshotEveryNRounds ?? 1, { workflow, name: 'snapshotEveryNRounds', min: 0 }),
-    snapshotStoreId: args.snapshotStoreId === undefined ? undefined : nameArg(args.snapshotStoreId, { workflow, name: 'snapshotStoreId' }),
+    snapshotStoreId: optionalNameArg(args.snapshotStoreId, { workflow, name: 'snapshotStoreId' }),
+    modelUpdaterId: optionalNameArg(args.modelUpdaterId, { workflow, name: 'modelUpdaterId' }),
+    bestMetric: optionalNameArg(args.bestMetric, { workflow, name: 'bestMetric' }),
+    bestMode: oneOfArg(args.bestMode ?? BestMode.MAX, { workflow, name: 'bestMode', allowed: [BestMode.MAX, BestMode.MIN] }),
   };
 }
+
+/** The round whose metric was best so far, and the value. */
+export interface BestRound {
+  readonly round: number;
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** A client result opened by {@link ScatterAndGather.openContribution}. */
+export interface OpenedContribution {
+  /** What the aggregator and the round metrics see. */
+  readonly forAggregator: Shareable;
+  /** Runs once the aggregator accepted it (a variant folds its own parts in here). */
+  commit(): void;
+}
+
+/** What {@link ScatterAndGather.nextModel} gets at the end of a round. */
+export interface NextModelInput {
+  /** The global model the round started from; not to be modified. */
+  readonly global: ParamMap;
+  /** The aggregate (WEIGHTS or WEIGHT_DIFF). */
+  readonly aggregate: Dxo;
+  readonly round: number;
+  /** How many clients the round's task went to (N). */
+  readonly sentTo: number;
+  readonly ctx: FLContext;
+}
+
+/** Snapshot state key of the model updater's state. */
+const UPDATER_STATE = 'model_updater';
 
 interface Components {
   readonly aggregator: Aggregator;
   readonly persistor: ModelPersistor;
   readonly snapshots: SnapshotStore;
+  readonly updater: ModelUpdater | undefined;
 }
 
 /**
  * Federated averaging's control flow (NVFlare's ScatterAndGather). Each round it broadcasts the global model
  * (a WEIGHTS DXO with current_round / num_rounds), streams every OK result into the Aggregator as it arrives
- * (non-OK results are logged and skipped), aggregates, applies the aggregate to the global model (WEIGHTS
- * replace, WEIGHT_DIFF add), records the round's client metrics, persists and snapshots. It resumes from
- * the store's snapshot when one exists for its job and id.
+ * (non-OK results are logged and skipped), aggregates, turns the aggregate into the next global model (through
+ * the ModelUpdater when one is configured, e.g. a server optimizer for FedOpt; else WEIGHTS replace and
+ * WEIGHT_DIFF add), records the round's client metrics, keeps the best model, persists and snapshots. It
+ * resumes from the store's snapshot (model, history, updater state) when one exists for its job and id.
+ *
+ * Best model: with `bestMetric` set, a round whose summary metric beats every earlier round (`bestMode`)
+ * saves the model the clients evaluated that round (the one broadcast at its start) under tag `best` and is
+ * marked `best: true` in the history. At the end the final model is saved (tag `final`) and left in the run
+ * context as {@link WorkflowContextKey.GLOBAL_MODEL} for the next workflow.
+ *
+ * Variants (SCAFFOLD) override the protected hooks: {@link ScatterAndGather.beginRound},
+ * {@link ScatterAndGather.openContribution}, {@link ScatterAndGather.nextModel},
+ * {@link ScatterAndGather.saveState} and {@link ScatterAndGather.loadState}.
  *
  * Events: INITIAL_MODEL_LOADED, ROUND_STARTED, BEFORE_AGGREGATION, AFTER_AGGREGATION,
  * GLOBAL_WEIGHTS_UPDATED, ROUND_DONE (with {@link WorkflowContextKey.ROUND_SUMMARY} set).
@@ -86,10 +159,11 @@ export class ScatterAndGather extends Controller {
   readonly #defaultSnapshots = new InMemorySnapshotStore();
   #components: Components | undefined;
   #model: Dxo | undefined;
+  #best: BestRound | undefined;
 
   constructor(args: ScatterAndGatherArgs = {}) {
     super();
-    this.args = compileScatterAndGatherArgs(args);
+    this.args = compileScatterAndGatherArgs(args, new.target.name);
   }
 
   /** One summary per completed round, oldest first. */
@@ -102,10 +176,20 @@ export class ScatterAndGather extends Controller {
     return this.#model;
   }
 
-  /** Resolves the aggregator, persistor and snapshot store by id. */
+  /** The round with the best `bestMetric` so far, once one reported it. */
+  get bestRound(): BestRound | undefined {
+    return this.#best;
+  }
+
+  /** The model updater, once {@link ScatterAndGather.start} resolved it. */
+  protected get modelUpdater(): ModelUpdater | undefined {
+    return this.#components?.updater;
+  }
+
+  /** Resolves the aggregator, persistor, snapshot store and model updater by id. */
   override start(ctx: FLContext): void {
-    const requester = `ScatterAndGather ${this.id}`;
-    const { snapshotStoreId } = this.args;
+    const requester = `${this.constructor.name} ${this.id}`;
+    const { snapshotStoreId, modelUpdaterId } = this.args;
     this.#components = {
       aggregator: requireComponent(ctx, { id: this.args.aggregatorId, kind: 'Aggregator', requester, is: isAggregator }),
       persistor: requireComponent(ctx, { id: this.args.persistorId, kind: 'ModelPersistor', requester, is: isModelPersistor }),
@@ -113,6 +197,8 @@ export class ScatterAndGather extends Controller {
         snapshotStoreId === undefined
           ? this.#defaultSnapshots
           : requireComponent(ctx, { id: snapshotStoreId, kind: 'SnapshotStore', requester, is: isSnapshotStore }),
+      updater:
+        modelUpdaterId === undefined ? undefined : requireComponent(ctx, { id: modelUpdaterId, kind: 'ModelUpdater', requester, is: isModelUpdater }),
     };
   }
 
@@ -129,6 +215,44 @@ export class ScatterAndGather extends Controller {
     }
     const model = this.#requireModel();
     await components.persistor.save(model, 'final', ctx);
+    ctx.set(WorkflowContextKey.GLOBAL_MODEL, model);
+  }
+
+  /**
+   * Starts a round and returns the DXO to broadcast. The default sends the model with `meta` (current and
+   * total rounds) merged into its meta.
+   */
+  protected beginRound(input: { readonly model: Dxo; readonly round: number; readonly meta: JsonObject }): Dxo {
+    return input.model.withMeta(input.meta);
+  }
+
+  /**
+   * Opens an OK client result: what the aggregator should take, or the reason to reject it. The default
+   * hands the result over as it is.
+   */
+  protected openContribution(result: Shareable): OpenedContribution | string {
+    return { forAggregator: result, commit: () => undefined };
+  }
+
+  /** The next global model from the round's aggregate: the model updater's, else WEIGHTS replace and WEIGHT_DIFF add. */
+  protected nextModel(input: NextModelInput): ParamMap {
+    const updater = this.modelUpdater;
+    if (updater === undefined) return applyModelUpdate(input.global, input.aggregate);
+    return updater.updateModel({ global: input.global, aggregate: input.aggregate, round: input.round }, input.ctx);
+  }
+
+  /** Named tensor state to snapshot with the model; the default holds the model updater's state. */
+  protected saveState(): Record<string, ParamMap> {
+    const updater = this.modelUpdater;
+    return updater === undefined ? {} : { [UPDATER_STATE]: updater.saveState() };
+  }
+
+  /** Restores what {@link ScatterAndGather.saveState} returned, from a snapshot. */
+  protected loadState(state: Readonly<Record<string, ParamMap>>): void {
+    const updater = this.modelUpdater;
+    const saved = state[UPDATER_STATE];
+    if (updater !== undefined && saved !== undefined) updater.loadState(saved);
+    else if (updater !== undefined) this.host.logger.warn({ workflow: this.id }, 'the snapshot holds no model updater state; the updater starts afresh');
   }
 
   async #loadModel(ctx: FLContext, components: Components): Promise<number> {
@@ -136,6 +260,8 @@ export class ScatterAndGather extends Controller {
     if (snapshot !== undefined) {
       this.#setModel(snapshot.model, 'snapshot');
       this.#history.splice(0, this.#history.length, ...snapshot.history);
+      this.#best = this.#bestOf(snapshot.history);
+      this.loadState(snapshot.state ?? {});
       this.host.logger.info({ workflow: this.id, round: snapshot.round }, 'resuming from snapshot');
       ctx.set(WorkflowContextKey.GLOBAL_MODEL, snapshot.model);
       return snapshot.round + 1;
@@ -161,7 +287,7 @@ export class ScatterAndGather extends Controller {
     const model = this.#requireModel();
     const task = createTask({
       name: this.args.trainTaskName,
-      data: Shareable.fromDxo(model.withMeta({ [MetaKey.CURRENT_ROUND]: round, [MetaKey.TOTAL_ROUNDS]: numRounds }), {
+      data: Shareable.fromDxo(this.beginRound({ model, round, meta: { [MetaKey.CURRENT_ROUND]: round, [MetaKey.TOTAL_ROUNDS]: numRounds } }), {
         [HeaderKey.CURRENT_ROUND]: round,
         [HeaderKey.NUM_ROUNDS]: numRounds,
       }),
@@ -169,9 +295,11 @@ export class ScatterAndGather extends Controller {
       resultReceived: (clientTask, resultCtx) => {
         const result = clientTask.result;
         clientTask.result = undefined;
-        if (result !== undefined && this.#contribute({ clientTask, result, ctx: resultCtx, aggregator })) {
+        if (result === undefined) return;
+        const contribution = this.#contribute({ clientTask, result, ctx: resultCtx, aggregator });
+        if (contribution !== undefined) {
           accepted += 1;
-          metrics.add(clientTask.client, result);
+          metrics.add(clientTask.client, contribution);
         }
       },
     });
@@ -198,21 +326,53 @@ export class ScatterAndGather extends Controller {
     if (aggregate.dxo === undefined) {
       throw workflowError(WorkflowErrorCode.INVALID_MODEL, `aggregator ${this.args.aggregatorId} returned no DXO in round ${round}`, { round });
     }
-    const next = new Dxo({ kind: DataKind.WEIGHTS, params: applyModelUpdate(model.requireParams(), aggregate.dxo), meta: model.meta });
+    const params = this.nextModel({ global: model.requireParams(), aggregate: aggregate.dxo, round, sentTo: task.clientTasks.length, ctx });
+    const next = new Dxo({ kind: DataKind.WEIGHTS, params, meta: model.meta });
     this.#model = next;
     ctx.set(WorkflowContextKey.GLOBAL_MODEL, next);
     await this.fireEvent(EventType.GLOBAL_WEIGHTS_UPDATED, ctx);
 
-    const summary = metrics.summary(round);
+    const summary = await this.#keepBest({ summary: metrics.summary(round), evaluated: model, persistor, ctx });
     this.#history.push(summary);
     const done = round - startRound + 1;
     if (this.args.persistEveryNRounds > 0 && done % this.args.persistEveryNRounds === 0) await persistor.save(next, 'last', ctx);
     if (this.args.snapshotEveryNRounds > 0 && done % this.args.snapshotEveryNRounds === 0) {
-      await snapshots.save({ jobId: ctx.jobId, workflowId: this.id, round, model: next, history: [...this.#history] });
+      const snapshot: WorkflowSnapshot = { jobId: ctx.jobId, workflowId: this.id, round, model: next, history: [...this.#history], state: this.saveState() };
+      await snapshots.save(snapshot);
     }
     ctx.set(WorkflowContextKey.ROUND_SUMMARY, summary);
     await this.fireEvent(EventType.ROUND_DONE, ctx);
     return true;
+  }
+
+  /** Saves `evaluated` as `best` when the summary's best metric improved; returns the summary, marked when it did. */
+  async #keepBest(input: { readonly summary: RoundSummary; readonly evaluated: Dxo; readonly persistor: ModelPersistor; readonly ctx: FLContext }): Promise<RoundSummary> {
+    const { summary, evaluated, persistor, ctx } = input;
+    const metric = this.args.bestMetric;
+    if (metric === undefined) return summary;
+    const value = summary.metrics[metric];
+    if (value === undefined) {
+      this.host.logger.warn({ round: summary.round, metric }, 'no client reported the best metric this round');
+      return summary;
+    }
+    const best = this.#best;
+    const improved = best === undefined || (this.args.bestMode === BestMode.MAX ? value > best.value : value < best.value);
+    if (!improved) return summary;
+    await persistor.save(evaluated, 'best', ctx);
+    this.#best = { round: summary.round, metric, value };
+    this.host.logger.info({ round: summary.round, metric, value }, 'new best model saved');
+    return { ...summary, best: true };
+  }
+
+  #bestOf(history: readonly RoundSummary[]): BestRound | undefined {
+    const metric = this.args.bestMetric;
+    if (metric === undefined) return undefined;
+    let best: BestRound | undefined;
+    for (const summary of history) {
+      const value = summary.metrics[metric];
+      if (summary.best === true && value !== undefined) best = { round: summary.round, metric, value };
+    }
+    return best;
   }
 
   #contribute(input: {
@@ -220,25 +380,33 @@ export class ScatterAndGather extends Controller {
     readonly result: Shareable;
     readonly ctx: FLContext;
     readonly aggregator: Aggregator;
-  }): boolean {
+  }): Shareable | undefined {
     const { clientTask, result, ctx, aggregator } = input;
     const log = { client: clientTask.client, task: clientTask.task.name };
     if (result.returnCode !== ReturnCode.OK) {
       this.host.logger.warn({ ...log, rc: result.returnCode, error: result.stringHeader(HeaderKey.ERROR_MESSAGE) }, 'skipping a result with an error return code');
-      return false;
+      return undefined;
     }
     try {
-      if (aggregator.accept(result, ctx)) return true;
+      const opened = this.openContribution(result);
+      if (typeof opened === 'string') {
+        this.host.logger.warn({ ...log, reason: opened }, `contribution rejected: ${opened}`);
+        return undefined;
+      }
+      if (aggregator.accept(opened.forAggregator, ctx)) {
+        opened.commit();
+        return opened.forAggregator;
+      }
       this.host.logger.warn(log, 'aggregator rejected a contribution');
     } catch (err) {
       this.host.logger.error({ ...log, err: toError(err) }, 'aggregator failed on a contribution; skipping it');
     }
-    return false;
+    return undefined;
   }
 
   #setModel(model: Dxo, source: string): void {
     if (model.kind !== DataKind.WEIGHTS || model.params === undefined) {
-      throw workflowError(WorkflowErrorCode.INVALID_MODEL, `ScatterAndGather ${this.id}: the model from the ${source} is ${model.kind}, expected WEIGHTS`, {
+      throw workflowError(WorkflowErrorCode.INVALID_MODEL, `${this.constructor.name} ${this.id}: the model from the ${source} is ${model.kind}, expected WEIGHTS`, {
         kind: model.kind,
       });
     }
@@ -246,13 +414,13 @@ export class ScatterAndGather extends Controller {
   }
 
   #requireModel(): Dxo {
-    if (this.#model === undefined) throw workflowError(WorkflowErrorCode.INVALID_MODEL, `ScatterAndGather ${this.id}: no global model loaded`);
+    if (this.#model === undefined) throw workflowError(WorkflowErrorCode.INVALID_MODEL, `${this.constructor.name} ${this.id}: no global model loaded`);
     return this.#model;
   }
 
   #requireComponents(): Components {
     if (this.#components === undefined) {
-      throw workflowError(WorkflowErrorCode.NOT_ATTACHED, `ScatterAndGather ${this.id}: run() called before start()`);
+      throw workflowError(WorkflowErrorCode.NOT_ATTACHED, `${this.constructor.name} ${this.id}: run() called before start()`);
     }
     return this.#components;
   }

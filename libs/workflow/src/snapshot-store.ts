@@ -1,4 +1,4 @@
-import type { Dxo } from '@hearth/core';
+import type { Dxo, ParamMap } from '@hearth/core';
 import type { RoundSummary } from './round-summary.js';
 
 /** Identifies a workflow's snapshot: the job and the workflow's component id. */
@@ -15,6 +15,11 @@ export interface WorkflowSnapshot extends SnapshotKey {
   readonly model: Dxo;
   /** Round summaries so far. */
   readonly history: readonly RoundSummary[];
+  /**
+   * Named tensor state the workflow needs besides the model, e.g. a server optimizer's moments
+   * (`model_updater`) or SCAFFOLD's global control variate (`scaffold_c_global`). @default none
+   */
+  readonly state?: Readonly<Record<string, ParamMap>>;
 }
 
 /**

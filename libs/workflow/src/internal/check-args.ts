@@ -35,3 +35,29 @@ export function nameArg(value: unknown, spec: ArgSpec): string {
   }
   return value;
 }
+
+/** One of `allowed`. */
+export function oneOfArg<T extends string>(value: unknown, spec: ArgSpec & { readonly allowed: readonly T[] }): T {
+  if (typeof value !== 'string' || !(spec.allowed as readonly string[]).includes(value)) {
+    const allowed = spec.allowed.map((a) => `'${a}'`).join(' or ');
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be ${allowed}, got ${JSON.stringify(value)}`, {
+      [spec.name]: value,
+    });
+  }
+  return value as T;
+}
+
+/** An optional non-empty string argument: undefined stays undefined. */
+export function optionalNameArg(value: unknown, spec: ArgSpec): string | undefined {
+  return value === undefined ? undefined : nameArg(value, spec);
+}
+
+/** A finite number > 0 (rates, factors). */
+export function positiveArg(value: unknown, spec: ArgSpec): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be a finite number > 0, got ${JSON.stringify(value)}`, {
+      [spec.name]: value,
+    });
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import type { Aggregator, FLContext, ModelPersistor } from '@hearth/core';
+import type { ModelUpdater } from '@hearth/algorithms';
 import { WorkflowErrorCode, workflowError } from '../errors.js';
 
 /** What to look up and how to recognise it. */
@@ -45,4 +46,9 @@ export function isAggregator(value: unknown): value is Aggregator {
 /** True when `value` has the ModelPersistor methods. */
 export function isModelPersistor(value: unknown): value is ModelPersistor {
   return hasMethods(value, ['load', 'save', 'handleEvent']);
+}
+
+/** True when `value` has the ModelUpdater methods (a server optimizer, for instance). */
+export function isModelUpdater(value: unknown): value is ModelUpdater {
+  return hasMethods(value, ['updateModel', 'saveState', 'loadState', 'handleEvent']);
 }

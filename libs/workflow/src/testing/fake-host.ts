@@ -12,6 +12,8 @@ export interface FakeHostOptions {
   readonly components?: ReadonlyMap<string, FLComponent>;
   /** Answers pushed tasks on a later microtask; undefined leaves a task unanswered. */
   readonly reply?: (request: PushTaskRequest) => Shareable | undefined;
+  /** The server workspace components write into. @default '/tmp/hearth-test' */
+  readonly workspaceDir?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export class FakeHost implements ControllerHost {
       siteName: 'server',
       jobId: 'job-1',
       logger: this.logger,
-      workspaceDir: '/tmp/hearth-test',
+      workspaceDir: options.workspaceDir ?? '/tmp/hearth-test',
       getComponent: (id) => components.get(id),
       fireEvent: async (type, ctx) => {
         events.push(type);
