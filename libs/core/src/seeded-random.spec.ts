@@ -43,4 +43,11 @@ describe('SeededRandom', () => {
     expect(Math.abs(sum / n)).toBeLessThan(0.03);
     expect(Math.abs(squares / n - 1)).toBeLessThan(0.05);
   });
+
+  it('shuffles in place into a permutation that repeats for a seed', () => {
+    const a = new SeededRandom(5).shuffle([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...a].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new SeededRandom(5).shuffle([0, 1, 2, 3, 4, 5, 6, 7])).toEqual(a);
+    expect(new SeededRandom(6).shuffle([0, 1, 2, 3, 4, 5, 6, 7])).not.toEqual(a);
+  });
 });

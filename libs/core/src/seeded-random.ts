@@ -60,6 +60,17 @@ export class SeededRandom {
     return (high * 67108864 + low) / TWO_POW_53;
   }
 
+  /** Shuffles `items` in place (Fisher-Yates) and returns them; the same seed gives the same order. */
+  shuffle<T extends { length: number; [index: number]: unknown }>(items: T): T {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.nextInt(i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
   /** A uniform float in [low, high). */
   nextUniform(low: number, high: number): number {
     return low + (high - low) * this.nextFloat();

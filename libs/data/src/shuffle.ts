@@ -16,13 +16,7 @@ export function seededPermutation(count: number, random: number | SeededRandom):
   const rng = typeof random === 'number' ? new SeededRandom(random) : random;
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
-  return order;
+  return rng.shuffle(order);
 }
 
 /** Options for {@link shuffleDataset}. */

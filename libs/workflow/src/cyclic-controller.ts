@@ -1,4 +1,4 @@
-import { DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
+import { DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, SeededRandom, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
 import type { FLContext, ModelPersistor } from '@hearth/core';
 import { applyModelUpdate } from './apply-model-update.js';
 import { WorkflowContextKey } from './context-keys.js';
@@ -8,7 +8,6 @@ import { WorkflowErrorCode, workflowError } from './errors.js';
 import { durationArg, intArg, nameArg } from './internal/check-args.js';
 import { isModelPersistor, requireComponent } from './internal/require-component.js';
 import { RoundMetrics } from './internal/round-metrics.js';
-import { seededRandom, shuffleInPlace } from './internal/seeded-random.js';
 import type { RoundSummary } from './round-summary.js';
 
 /** The order in which the model visits the clients each round. */
@@ -116,12 +115,12 @@ export class CyclicController extends Controller {
     ctx.set(WorkflowContextKey.NUM_ROUNDS, this.args.numRounds, { sticky: true });
     ctx.set(WorkflowContextKey.GLOBAL_MODEL, model);
     await this.fireEvent(EventType.INITIAL_MODEL_LOADED, ctx);
-    const random = seededRandom(this.args.seed);
+    const random = new SeededRandom(this.args.seed);
     for (let round = 0; round < this.args.numRounds; round++) {
       if (signal.aborted) return;
       const targets = [...this.host.clients()];
       if (targets.length === 0) throw workflowError(WorkflowErrorCode.NO_CLIENTS, `CyclicController ${this.id}: no clients connected for round ${round}`, { round });
-      if (this.args.order === CyclicOrder.RANDOM) shuffleInPlace(targets, random);
+      if (this.args.order === CyclicOrder.RANDOM) random.shuffle(targets);
       const completed = await this.#runRound({ round, targets, persistor, signal });
       if (!completed) return;
     }
