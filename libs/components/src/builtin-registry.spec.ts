@@ -49,6 +49,7 @@ describe('built-in registry', () => {
       'CrossSiteModelEval',
       'CyclicController',
       'ExcludeVars',
+      'MetricsWriter',
       'SafetensorsPersistor',
       'ScatterAndGather',
       'ScatterAndGatherScaffold',

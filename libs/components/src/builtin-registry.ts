@@ -2,13 +2,14 @@ import { ComponentRegistry } from '@hearth/job';
 import { WeightedAggregatorType } from './aggregation-types.js';
 import { CrossSiteModelEvalType } from './evaluation-types.js';
 import { ExcludeVarsType } from './filter-types.js';
+import { MetricsWriterType } from './metrics-types.js';
 import { ServerOptimizerType } from './optimizer-types.js';
 import { SafetensorsPersistorType } from './persistor-types.js';
 import { CyclicControllerType, ScatterAndGatherScaffoldType, ScatterAndGatherType } from './workflow-types.js';
 
 /**
  * A registry holding every built-in component type jobs may name: workflows, aggregators, server optimizers,
- * filters and persistors. Each call returns a new registry, so a caller may add its own types without
+ * filters, persistors and the metrics writer. Each call returns a new registry, so a caller may add its own types without
  * affecting others.
  */
 export function createBuiltinRegistry(): ComponentRegistry {
@@ -20,5 +21,6 @@ export function createBuiltinRegistry(): ComponentRegistry {
     .register(WeightedAggregatorType)
     .register(ServerOptimizerType)
     .register(ExcludeVarsType)
-    .register(SafetensorsPersistorType);
+    .register(SafetensorsPersistorType)
+    .register(MetricsWriterType);
 }
