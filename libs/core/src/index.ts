@@ -40,3 +40,4 @@ export { ModelPersistor } from './persistor.js';
 export { createLogger, silentLogger } from './logger.js';
 export { SeededRandom } from './seeded-random.js';
 export type { Logger, LoggerOptions } from './logger.js';
+export { schemaProblem } from './schema-problem.js';

@@ -1,7 +1,7 @@
+import { schemaProblem } from '@hearth/core';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { EngineErrorCode, engineError } from './errors.js';
-import { schemaProblem } from './internal/schema-problem.js';
 
 /** Longest analytics key accepted, in characters. */
 export const MAX_ANALYTICS_KEY_LENGTH = 256;

@@ -1,6 +1,6 @@
+import { schemaProblem } from '@hearth/core';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { schemaProblem } from './internal/schema-problem.js';
 
 /**
  * One line of a metrics stream file (`<server workspace>/metrics/<site>.jsonl`), as {@link MetricsWriter}

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { HearthError } from '@hearth/core';
+import { HearthError, schemaProblem } from '@hearth/core';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { PlotErrorCode } from './errors.js';
 import { jsonErrorLocation, jsonErrorReason } from './internal/json-location.js';
-import { valueProblem } from './internal/value-problem.js';
 
 /**
  * The part of `metrics.json` (written by `hearth simulate`) that plots read: one entry per finished round
@@ -49,7 +48,7 @@ export async function readRoundMetrics(file: string): Promise<RoundMetrics[]> {
     throw new HearthError(PlotErrorCode.METRICS_INVALID, `${where}: not valid JSON: ${jsonErrorReason(err)}`, { context: { file, line: at?.line } });
   }
   if (!Value.Check(MetricsReportSchema, report)) {
-    throw new HearthError(PlotErrorCode.METRICS_INVALID, `${file} ${valueProblem(MetricsReportSchema, report)}`, { context: { file } });
+    throw new HearthError(PlotErrorCode.METRICS_INVALID, `${file} ${schemaProblem(MetricsReportSchema, report) ?? '$: does not have the expected shape'}`, { context: { file } });
   }
   return report.rounds;
 }
