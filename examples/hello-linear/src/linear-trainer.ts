@@ -50,7 +50,7 @@ export class LinearTrainer extends Executor {
     if (taskName !== 'train') return Shareable.withReturnCode(ReturnCode.TASK_UNKNOWN, `LinearTrainer cannot do task "${taskName}"`);
     signal.throwIfAborted();
     const site = this.#siteData(ctx);
-    const params = data.dxo?.requireParams();
+    const params = data.dxo?.params;
     if (params === undefined) return Shareable.withReturnCode(ReturnCode.BAD_TASK_DATA, 'train task carries no model');
     const weight = floatVector(params, WEIGHT, site.features);
     const bias = floatVector(params, BIAS, 1);

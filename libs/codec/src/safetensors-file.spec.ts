@@ -65,8 +65,15 @@ describe('safetensors files', () => {
     expect(await readdir(dir)).toEqual(['taken']);
   });
 
-  it('reports a missing directory as an IO error naming the path', async () => {
+  it('creates missing folders', async () => {
     const path = join(dir, 'missing', 'm.safetensors');
+    await writeSafetensorsFile(path, new Map([['x', tensor('U8', [1], Uint8Array.of(7))]]));
+    expect((await readSafetensorsFile(path)).params.get('x')?.data).toEqual(Uint8Array.of(7));
+  });
+
+  it('reports a folder that cannot be made as an IO error naming the path', async () => {
+    await writeFile(join(dir, 'file'), 'x');
+    const path = join(dir, 'file', 'm.safetensors');
     const err = await catchRejection(writeSafetensorsFile(path, new Map()));
     expect(err.code).toBe(CodecErrorCode.IO);
     expect(err.message).toContain(path);

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { isHearthError } from '@hearth/core';
+import { isHearthError, writeFileAtomic } from '@hearth/core';
 import type { HearthError, ParamMap } from '@hearth/core';
 import { compileDecodeOptions } from './decode-options.js';
 import type { DecodeOptions } from './decode-options.js';
@@ -20,14 +18,6 @@ function ioError(action: string, path: string, cause: unknown): HearthError {
   return codecError(CodecErrorCode.IO, `could not ${action} ${path}: ${reason}`, { context: { path }, cause });
 }
 
-async function writeAll(file: FileHandle, part: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < part.byteLength) {
-    const { bytesWritten } = await file.write(part, offset, Math.min(IO_SLICE_BYTES, part.byteLength - offset));
-    offset += bytesWritten;
-  }
-}
-
 /**
  * Writes `params` as a safetensors file that PyTorch, NumPy and Hearth read. The parts are written one
  * after another (the model is never concatenated in memory) to a temporary file beside `path`, flushed
@@ -36,18 +26,9 @@ async function writeAll(file: FileHandle, part: Uint8Array): Promise<void> {
  */
 export async function writeSafetensorsFile(path: string, params: ParamMap, options: SafetensorsEncodeOptions = {}): Promise<void> {
   const parts = encodeParamMapParts(params, options);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let file: FileHandle | undefined;
   try {
-    file = await open(temp, 'wx');
-    for (const part of parts) await writeAll(file, part);
-    await file.sync();
-    await file.close();
-    file = undefined;
-    await rename(temp, path);
+    await writeFileAtomic(path, parts);
   } catch (err) {
-    await file?.close().catch(() => undefined);
-    await rm(temp, { force: true }).catch(() => undefined);
     throw ioError('write', path, err);
   }
 }

@@ -1,9 +1,12 @@
 import { Type } from 'typebox';
 import type { TNumber, TString } from 'typebox';
 
-/** A duration arg in seconds (NVFlare's unit), >= 0, with its default. */
+/** Longest duration a timer can wait, in seconds: Node fires longer timers after 1 ms. */
+export const MAX_DURATION_SECONDS = 2_147_483;
+
+/** A duration arg in seconds (NVFlare's unit), from 0 to {@link MAX_DURATION_SECONDS}, with its default. */
 export function seconds(description: string, fallback: number): TNumber {
-  return Type.Number({ minimum: 0, default: fallback, description });
+  return Type.Number({ minimum: 0, maximum: MAX_DURATION_SECONDS, default: fallback, description });
 }
 
 /** A component-id arg with its default. */

@@ -45,6 +45,14 @@ describe('SafetensorsPersistor', () => {
     await expect(persistor.load(context())).rejects.toThrow(/could not load the initial model .*missing\.safetensors/);
   });
 
+  it('keeps model files inside the workspace and initial models inside the job folder', async () => {
+    const escaping = new SafetensorsPersistor({ initial_params: { w: { shape: [1] } }, model_dir: '../elsewhere' });
+    const model = await escaping.load(context());
+    await expect(escaping.save(model, 'last', context())).rejects.toThrow(/model_dir "..\/elsewhere" must be a relative path inside/);
+    const absolute = new SafetensorsPersistor({ initial_model: '/etc/passwd', model_dir: 'models' });
+    await expect(absolute.load(context())).rejects.toThrow(/initial_model "\/etc\/passwd" must be a relative path inside/);
+  });
+
   it('refuses configs with both or neither initial source, and unknown dtypes', () => {
     expect(() => new SafetensorsPersistor({ model_dir: 'm' })).toThrow(/exactly one of initial_model and initial_params/);
     let thrown: unknown;

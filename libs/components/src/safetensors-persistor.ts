@@ -1,6 +1,6 @@
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { ContextKey, DataKind, Dxo, HearthError, MetaKey, ModelPersistor, isDType, zeros } from '@hearth/core';
+import { ContextKey, DataKind, Dxo, HearthError, MetaKey, ModelPersistor, isDType, resolveInside, zeros } from '@hearth/core';
 import type { FLContext, ParamMap } from '@hearth/core';
 import { readSafetensorsFile, writeSafetensorsFile } from '@hearth/codec';
 import { Type } from 'typebox';
@@ -81,7 +81,7 @@ export class SafetensorsPersistor extends ModelPersistor implements ModelLocator
   }
 
   override async save(model: Dxo, tag: string, ctx: FLContext): Promise<void> {
-    const dir = join(ctx.engine.workspaceDir, this.#args.model_dir);
+    const dir = resolveInside({ root: ctx.engine.workspaceDir, path: this.#args.model_dir, what: 'model_dir' });
     await mkdir(dir, { recursive: true });
     await writeSafetensorsFile(join(dir, `${tag}.safetensors`), model.requireParams(), { metadata: { format: 'pt', tag } });
   }
@@ -107,7 +107,6 @@ export class SafetensorsPersistor extends ModelPersistor implements ModelLocator
   }
 
   #resolve(path: string, ctx: FLContext): string {
-    if (isAbsolute(path)) return path;
-    return resolve(ctx.get<string>(ContextKey.JOB_DIR) ?? process.cwd(), path);
+    return resolveInside({ root: ctx.get<string>(ContextKey.JOB_DIR) ?? process.cwd(), path, what: 'initial_model' });
   }
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { writeFileAtomic } from '@hearth/core';
 import type { Tensor } from '@hearth/core';
 import { DataErrorCode, dataError } from './errors.js';
 import { decodeIdx } from './idx-decode.js';
@@ -55,12 +55,9 @@ export interface WriteIdxFileOptions {
 export async function writeIdxFile(path: string, t: Tensor<IdxDType>, options: WriteIdxFileOptions = {}): Promise<void> {
   const raw = encodeIdx(t);
   const bytes = (options.gzip ?? path.endsWith('.gz')) ? await gzipAsync(raw, { level: 9 }) : raw;
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
+    await writeFileAtomic(path, bytes);
   } catch (cause) {
-    await rm(temporary, { force: true });
     throw dataError(DataErrorCode.IO, `${path}: cannot write file (${(cause as Error).message})`, {
       context: { path },
       cause,

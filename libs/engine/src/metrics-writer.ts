@@ -1,6 +1,6 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { EventType, FLComponent, toError } from '@hearth/core';
+import { join } from 'node:path';
+import { EventType, FLComponent, resolveInside, toError } from '@hearth/core';
 import type { EventTypeValue, FLContext } from '@hearth/core';
 import type { AnalyticsBatch } from './analytics-batch.js';
 import { EngineContextKey } from './context-keys.js';
@@ -46,7 +46,7 @@ export class MetricsWriter extends FLComponent {
       const line: MetricsLine = { site, round: point.round, step: point.step, key: point.key, value: point.value, time: point.time };
       text += `${JSON.stringify(line)}\n`;
     }
-    const dir = resolve(ctx.engine.workspaceDir, this.#dir);
+    const dir = resolveInside({ root: ctx.engine.workspaceDir, path: this.#dir, what: 'MetricsWriter dir' });
     const file = join(dir, metricsFileName(site));
     const first = !this.#started.has(file);
     this.#started.add(file);

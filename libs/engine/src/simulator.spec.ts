@@ -202,6 +202,38 @@ describe('Simulator', () => {
     expect((app.workflows[0] as ScatterAndGather).history[0]!.clients).toEqual(['good']);
   });
 
+  it('releases an app whose swap-in fails after it was built', async () => {
+    class BrokenState extends Executor implements StatefulExecutor {
+      execute(_name: string, data: Shareable): Promise<Shareable> {
+        return Promise.resolve(Shareable.fromDxo(weights(firstWeight(data))));
+      }
+      saveState(): unknown {
+        return {};
+      }
+      loadState(): void {
+        throw new Error('state from an older version');
+      }
+    }
+    let built = 0;
+    let disposed = 0;
+    const { app } = sagApp({ minClients: 1, numRounds: 2 });
+    const simulator = new Simulator(
+      options({
+        clients: sites(1),
+        serverApp: app,
+        clientAppFactory: () => {
+          built += 1;
+          return appWith(new BrokenState(), () => {
+            disposed += 1;
+          });
+        },
+      }),
+    );
+    await simulator.run();
+    expect(built).toBe(2);
+    expect(disposed).toBe(built);
+  });
+
   it('passes task data and results through the codec, never sharing objects', async () => {
     const counter = { encoded: 0, decoded: 0 };
     const { app, sag } = sagApp({ minClients: 2, numRounds: 1 });

@@ -157,8 +157,8 @@ function checkExecutorTasks(ctx: Context, value: unknown): void {
   for (const { path, binding } of executorBindings(value)) {
     binding.tasks.forEach((task, index) => {
       const taskPath = childPath(`${path}.tasks`, index);
-      if (task === ALL_TASKS) {
-        report(ctx, taskPath, `"${ALL_TASKS}" is only allowed in filter task lists; name the tasks this executor performs`);
+      if (task === ALL_TASKS && binding.tasks.length > 1) {
+        report(ctx, taskPath, `"${ALL_TASKS}" (every task not claimed by another executor) must be an executor's only task`);
         return;
       }
       const owner = claimed.get(task);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
-import { HearthError } from '@hearth/core';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { HearthError, writeFileAtomic } from '@hearth/core';
 import { ClientAppConfigSchema, ServerAppConfigSchema } from './app-config-schema.js';
 import { ClientAppBuilder, ServerAppBuilder } from './app-config-builder.js';
 import { checkJobMeta } from './check-job-meta.js';
@@ -183,16 +182,7 @@ export class JobBuilder {
       });
     }
     for (const [path, contents] of files) {
-      const target = join(dir, ...path.split('/'));
-      const temporary = `${target}.${randomUUID()}.tmp`;
-      await mkdir(dirname(target), { recursive: true });
-      try {
-        await writeFile(temporary, contents);
-        await rename(temporary, target);
-      } catch (thrown) {
-        await rm(temporary, { force: true });
-        throw thrown;
-      }
+      await writeFileAtomic(join(dir, ...path.split('/')), contents);
     }
   }
 }

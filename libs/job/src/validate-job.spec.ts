@@ -297,7 +297,7 @@ describe('validateJob', () => {
         c['executors'] = [
           { tasks: ['train', 'validate'], executor: { type: 'Echo' } },
           { tasks: ['submit_model', 'train'], executor: { type: 'Echo' } },
-          { tasks: ['*'], executor: { type: 'Echo' } },
+          { tasks: ['*', 'other'], executor: { type: 'Echo' } },
         ];
       });
       expect(problems).toEqual([
@@ -305,9 +305,19 @@ describe('validateJob', () => {
         {
           file: CLIENT_FILE,
           path: '$.executors[2].tasks[0]',
-          message: '"*" is only allowed in filter task lists; name the tasks this executor performs',
+          message: '"*" (every task not claimed by another executor) must be an executor\'s only task',
         },
       ]);
+    });
+
+    it('accepts one catch-all executor for every task the others do not claim', async () => {
+      const problems = await clientProblems((c) => {
+        c['executors'] = [
+          { tasks: ['train'], executor: { type: 'Echo' } },
+          { tasks: ['*'], executor: { type: 'Echo' } },
+        ];
+      });
+      expect(problems).toEqual([]);
     });
 
     it('reports "*" combined with task names in a filter binding', async () => {

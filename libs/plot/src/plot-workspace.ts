@@ -1,6 +1,6 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { HearthError } from '@hearth/core';
+import { HearthError, writeFileAtomic } from '@hearth/core';
 import type { Chart } from './chart.js';
 import { PlotErrorCode } from './errors.js';
 import { readMetricStreams } from './read-metric-streams.js';
@@ -43,12 +43,9 @@ function stemFor(key: string, taken: Set<string>): string {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
   try {
-    await writeFile(temp, text);
-    await rename(temp, path);
+    await writeFileAtomic(path, text);
   } catch (err) {
-    await rm(temp, { force: true });
     throw new HearthError(PlotErrorCode.IO_FAILED, `${path}: cannot write the plot (${(err as Error).message})`, { context: { file: path }, cause: err });
   }
 }

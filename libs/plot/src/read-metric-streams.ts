@@ -46,7 +46,8 @@ function parseLine(input: { readonly file: string; readonly line: number; readon
 }
 
 async function readStream(file: string, into: Map<string, StreamedPoint[]>): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
     for await (const text of lines) {
@@ -62,6 +63,7 @@ async function readStream(file: string, into: Map<string, StreamedPoint[]>): Pro
     throw new HearthError(PlotErrorCode.IO_FAILED, `${file}: cannot read it (${(err as Error).message})`, { context: { file }, cause: err });
   } finally {
     lines.close();
+    input.destroy();
   }
 }
 

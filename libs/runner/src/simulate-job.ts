@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EventType, HearthError, silentLogger } from '@hearth/core';
+import { EventType, HearthError, silentLogger, writeFileAtomic } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { decodeShareable, encodeShareable } from '@hearth/codec';
 import { createBuiltinRegistry } from '@hearth/components';
@@ -138,9 +138,7 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
     model: modelPath ?? null,
     stats,
   };
-  const temp = `${metricsPath}.tmp`;
-  await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(temp, metricsPath);
+  await writeFileAtomic(metricsPath, `${JSON.stringify(report, null, 2)}\n`);
   const error = outcome.error === undefined ? {} : { error: outcome.error };
   return { status: outcome.status, ...error, rounds, modelPath, metricsPath, streamsDir, stats };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataKind, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus } from '@hearth/core';
+import { DataKind, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, resolveInside, writeFileAtomic } from '@hearth/core';
 import type { Dxo, FLContext, TaskCompletionStatusValue } from '@hearth/core';
 import { WorkflowContextKey } from './context-keys.js';
 import { Controller } from './controller.js';
@@ -9,7 +9,6 @@ import type { CrossSiteResults, SiteMetrics } from './cross-site-matrix.js';
 import { WorkflowErrorCode, workflowError } from './errors.js';
 import { durationArg, nameArg, optionalNameArg } from './internal/check-args.js';
 import { requireComponent } from './internal/require-component.js';
-import { writeFileAtomic } from './internal/write-file-atomic.js';
 import { checkTargets } from './internal/validate-options.js';
 import { isModelLocator } from './model-locator.js';
 import type { ModelLocator } from './model-locator.js';
@@ -149,7 +148,7 @@ export class CrossSiteModelEval extends Controller {
     await Promise.all(jobs);
     if (signal.aborted) return;
     const results = evaluation.matrix.toJSON();
-    const dir = join(ctx.engine.workspaceDir, this.args.resultsDir);
+    const dir = resolveInside({ root: ctx.engine.workspaceDir, path: this.args.resultsDir, what: 'results_dir' });
     await writeFileAtomic(join(dir, 'cross_val_results.json'), `${JSON.stringify(results, null, 2)}\n`);
     await writeFileAtomic(join(dir, 'cross_val_results.md'), evaluation.matrix.toMarkdown());
     this.#results = results;

@@ -1,4 +1,4 @@
-import { DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, SeededRandom, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
+import { ContextKey, DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, SeededRandom, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
 import type { FLContext, ModelPersistor } from '@hearth/core';
 import { applyModelUpdate } from './apply-model-update.js';
 import { WorkflowContextKey } from './context-keys.js';
@@ -29,7 +29,7 @@ export interface CyclicControllerArgs {
   readonly taskName?: string;
   /** @default 'fixed' */
   readonly order?: CyclicOrderValue;
-  /** Seed of the random order. @default 0 */
+  /** Seed of the random order. @default the run's seed (`ContextKey.SEED`), else 0 */
   readonly seed?: number;
   /** Component id of the ModelPersistor. @default 'persistor' */
   readonly persistorId?: string;
@@ -40,7 +40,7 @@ export interface CyclicControllerArgs {
 }
 
 /** {@link CyclicControllerArgs} with every default applied and every value checked. */
-export type CompiledCyclicControllerArgs = Required<CyclicControllerArgs>;
+export type CompiledCyclicControllerArgs = Required<Omit<CyclicControllerArgs, 'seed'>> & { readonly seed: number | undefined };
 
 /** Checks `args` and fills in the defaults; throws HEARTH_ERR_WORKFLOW_INVALID_ARGS naming the bad argument. */
 export function compileCyclicControllerArgs(args: CyclicControllerArgs): CompiledCyclicControllerArgs {
@@ -53,7 +53,7 @@ export function compileCyclicControllerArgs(args: CyclicControllerArgs): Compile
     numRounds: intArg(args.numRounds ?? 5, { workflow, name: 'numRounds', min: 0 }),
     taskName: nameArg(args.taskName ?? 'train', { workflow, name: 'taskName' }),
     order,
-    seed: intArg(args.seed ?? 0, { workflow, name: 'seed', min: 0 }),
+    seed: args.seed === undefined ? undefined : intArg(args.seed, { workflow, name: 'seed', min: 0 }),
     persistorId: nameArg(args.persistorId ?? 'persistor', { workflow, name: 'persistorId' }),
     taskResultTimeoutMs: durationArg(args.taskResultTimeoutMs ?? 0, { workflow, name: 'taskResultTimeoutMs' }),
     persistEveryNRounds: intArg(args.persistEveryNRounds ?? 1, { workflow, name: 'persistEveryNRounds', min: 0 }),
@@ -115,7 +115,7 @@ export class CyclicController extends Controller {
     ctx.set(WorkflowContextKey.NUM_ROUNDS, this.args.numRounds, { sticky: true });
     ctx.set(WorkflowContextKey.GLOBAL_MODEL, model);
     await this.fireEvent(EventType.INITIAL_MODEL_LOADED, ctx);
-    const random = new SeededRandom(this.args.seed);
+    const random = new SeededRandom(this.args.seed ?? ctx.get<number>(ContextKey.SEED) ?? 0);
     for (let round = 0; round < this.args.numRounds; round++) {
       if (signal.aborted) return;
       const targets = [...this.host.clients()];

@@ -184,24 +184,31 @@ export class ClientPool implements ServerTransport {
     const options = this.#options;
     this.#activations += 1;
     const app = await options.clientAppFactory(site);
-    const engine = new ClientEngine({
-      site,
-      jobId: options.jobId,
-      app,
-      transport: this.#transportFor(site),
-      workspaceDir: join(options.workspaceDir, site),
-      logger: options.logger.child({ site }),
-    });
-    engine.subscribe(options.listener);
-    await engine.start();
-    const saved = this.#states.get(site);
-    if (saved !== undefined) {
-      for (const [index, binding] of app.executors.entries()) {
-        if (index in saved && isStatefulExecutor(binding.executor)) await binding.executor.loadState(saved[index]);
+    let engine: ClientEngine | undefined;
+    try {
+      engine = new ClientEngine({
+        site,
+        jobId: options.jobId,
+        app,
+        transport: this.#transportFor(site),
+        workspaceDir: join(options.workspaceDir, site),
+        logger: options.logger.child({ site }),
+      });
+      engine.subscribe(options.listener);
+      await engine.start();
+      const saved = this.#states.get(site);
+      if (saved !== undefined) {
+        for (const [index, binding] of app.executors.entries()) {
+          if (index in saved && isStatefulExecutor(binding.executor)) await binding.executor.loadState(saved[index]);
+        }
       }
+      await engine.fireEvent(EventType.CLIENT_SWAPPED_IN, engine.newContext());
+      return { engine, app };
+    } catch (err) {
+      const release = engine === undefined ? Promise.resolve(app.dispose?.()) : engine.close();
+      await release.catch((cleanup: unknown) => options.logger.warn({ err: toError(cleanup), site }, 'could not release a client that failed to swap in'));
+      throw err;
     }
-    await engine.fireEvent(EventType.CLIENT_SWAPPED_IN, engine.newContext());
-    return { engine, app };
   }
 
   async #swapOut(site: string, swapped: SwappedIn): Promise<void> {

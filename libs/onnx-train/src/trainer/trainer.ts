@@ -257,7 +257,7 @@ export class Trainer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#trainSession.close();
-    await this.#evalSession?.close();
+    const [train, evaluation] = await Promise.allSettled([this.#trainSession.close(), this.#evalSession?.close()]);
+    for (const outcome of [train, evaluation]) if (outcome.status === 'rejected') throw outcome.reason;
   }
 }

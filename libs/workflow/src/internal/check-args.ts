@@ -16,10 +16,13 @@ export function intArg(value: unknown, spec: ArgSpec & { readonly min: number })
   return value;
 }
 
-/** A duration in milliseconds (finite, >= 0). */
+/** Longest timer Node honours, in milliseconds; longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration in milliseconds (finite, from 0 to about 24.8 days, the longest timer Node can wait). */
 export function durationArg(value: unknown, spec: ArgSpec): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`, {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${JSON.stringify(value)}`, {
       [spec.name]: value,
     });
   }
