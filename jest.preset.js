@@ -5,6 +5,8 @@ export default {
   resolver: '@nx/jest/plugins/resolver',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  // A safety net against hangs, not a speed check: ORT training tests take seconds on 2 loaded cores.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.[cm]?[tj]s$': [
       '@swc/jest',

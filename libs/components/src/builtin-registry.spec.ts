@@ -50,6 +50,7 @@ describe('built-in registry', () => {
       'CyclicController',
       'ExcludeVars',
       'MetricsWriter',
+      'OnnxTrainer',
       'SafetensorsPersistor',
       'ScatterAndGather',
       'ScatterAndGatherScaffold',

@@ -1,4 +1,5 @@
 import { ComponentRegistry } from '@hearth/job';
+import { OnnxTrainerType } from '@hearth/training';
 import { WeightedAggregatorType } from './aggregation-types.js';
 import { CrossSiteModelEvalType } from './evaluation-types.js';
 import { ExcludeVarsType } from './filter-types.js';
@@ -9,7 +10,8 @@ import { CyclicControllerType, ScatterAndGatherScaffoldType, ScatterAndGatherTyp
 
 /**
  * A registry holding every built-in component type jobs may name: workflows, aggregators, server optimizers,
- * filters, persistors and the metrics writer. Each call returns a new registry, so a caller may add its own types without
+ * filters, persistors, the metrics writer and the
+ * ONNX training executor. Each call returns a new registry, so a caller may add its own types without
  * affecting others.
  */
 export function createBuiltinRegistry(): ComponentRegistry {
@@ -22,5 +24,6 @@ export function createBuiltinRegistry(): ComponentRegistry {
     .register(ServerOptimizerType)
     .register(ExcludeVarsType)
     .register(SafetensorsPersistorType)
-    .register(MetricsWriterType);
+    .register(MetricsWriterType)
+    .register(OnnxTrainerType);
 }

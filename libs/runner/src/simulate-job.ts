@@ -9,6 +9,7 @@ import { MetricsWriter, Simulator } from '@hearth/engine';
 import type { EngineEvent, RunStatusValue, ServerApp, ShareableCodec } from '@hearth/engine';
 import { SERVER_SITE, loadJob } from '@hearth/job';
 import type { ComponentRegistry } from '@hearth/job';
+import { closeSharedTrainerPool } from '@hearth/training';
 import { WorkflowContextKey } from '@hearth/workflow';
 import type { RoundSummary } from '@hearth/workflow';
 import { RunnerErrorCode } from './errors.js';
@@ -121,7 +122,7 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
     }
     options.onEvent?.(event);
   });
-  const outcome = await simulator.run();
+  const outcome = await simulator.run().finally(closeSharedTrainerPool);
   const modelPath = ['final', 'last']
     .map((tag) => join(workspaceDir, SERVER_SITE, 'models', `${tag}.safetensors`))
     .find((path) => existsSync(path));

@@ -212,7 +212,12 @@ export function sharedTrainerPool(): TrainerPool {
   return shared;
 }
 
-/** Closes every session of the shared pool (see {@link TrainerPool.close}); safe to call at any time. */
+/**
+ * Closes every session of the shared pool (see {@link TrainerPool.close}) and forgets it, so the next
+ * {@link sharedTrainerPool} call starts a fresh one; safe to call at any time.
+ */
 export function closeSharedTrainerPool(): Promise<void> {
-  return shared?.close() ?? Promise.resolve();
+  const pool = shared;
+  shared = undefined;
+  return pool?.close() ?? Promise.resolve();
 }
