@@ -4,6 +4,7 @@ import { processIo, printError } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { registerJobValidate } from './commands/job-validate.js';
 import { registerPlot } from './commands/plot.js';
+import { registerPoc } from './commands/poc.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTrain } from './commands/train.js';
 import { ExitCode } from './exit-code.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerSimulate(program, run, io);
   registerPlot(program, run, io);
+  registerPoc(program, run, io);
   registerTrain(program, run, io);
   const job = program.command('job').description('work with job folders');
   registerJobValidate(job, run, io);

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+
+/** The repository root. */
+export const REPO_ROOT = join(import.meta.dirname, '../../../..');
+
+/** The compiled daemon and CLI executables the tests start. */
+export const BINS = {
+  server: join(REPO_ROOT, 'apps/server/bin/hearth-server.js'),
+  client: join(REPO_ROOT, 'apps/client/bin/hearth-client.js'),
+  cli: join(REPO_ROOT, 'apps/cli/bin/hearth.js'),
+} as const;
+
+/** The hello-linear example job. */
+export const HELLO_LINEAR = join(REPO_ROOT, 'examples/hello-linear');
+
+/** The gated test job of this project (rounds held until the test opens them). */
+export const GATED_JOB = join(import.meta.dirname, '../../fixtures/gated-linear');
