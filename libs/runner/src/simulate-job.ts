@@ -5,15 +5,15 @@ import { EventType, HearthError, silentLogger, writeFileAtomic } from '@hearth/c
 import type { Logger } from '@hearth/core';
 import { decodeShareable, encodeShareable } from '@hearth/codec';
 import { createBuiltinRegistry } from '@hearth/components';
-import { MetricsWriter, Simulator } from '@hearth/engine';
-import type { EngineEvent, RunStatusValue, ServerApp, ShareableCodec } from '@hearth/engine';
+import { Simulator } from '@hearth/engine';
+import type { EngineEvent, RunStatusValue, ShareableCodec } from '@hearth/engine';
 import { SERVER_SITE, loadJob } from '@hearth/job';
 import type { ComponentRegistry } from '@hearth/job';
 import { closeSharedTrainerPool } from '@hearth/training';
 import { WorkflowContextKey } from '@hearth/workflow';
 import type { RoundSummary } from '@hearth/workflow';
 import { RunnerErrorCode } from './errors.js';
-import { appOf, buildJobClientApp, buildJobServerApp } from './job-apps.js';
+import { METRICS_STREAMS_DIR, appOf, buildJobClientApp, buildJobServerApp } from './job-apps.js';
 
 /** Options for {@link simulateJob}. */
 export interface SimulateJobOptions {
@@ -63,17 +63,6 @@ export function simulatedSiteNames(count: number): string[] {
 
 const codec: ShareableCodec = { encode: encodeShareable, decode: decodeShareable };
 
-/** Folder of the streamed metrics inside the server's workspace. */
-const STREAMS_DIR = 'metrics';
-
-/** `app` with a {@link MetricsWriter} last among its components, unless the job configured one itself. */
-function withMetricsWriter(app: ServerApp): ServerApp {
-  if ([...app.components.values()].some((component) => component instanceof MetricsWriter)) return app;
-  const writer = new MetricsWriter({ dir: STREAMS_DIR });
-  writer.id = '__hearth_metrics_writer__';
-  return { ...app, components: new Map([...app.components, [writer.id, writer]]) };
-}
-
 /**
  * Runs a job folder in one process: validates it, builds the server app and (on swap-in) each client's app,
  * runs them in the {@link Simulator} over the codec, and writes `metrics.json` into the workspace. The
@@ -97,10 +86,10 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
     throw new HearthError(RunnerErrorCode.INVALID_OPTIONS, `job ${job.meta.name} requires clients ${missing.join(', ')}, which are not simulated`);
   }
   const siteApps = { job, registry, seed };
-  const serverApp = withMetricsWriter(await buildJobServerApp(siteApps));
+  const serverApp = await buildJobServerApp(siteApps);
   for (const site of options.clients) appOf(job, site);
   await mkdir(workspaceDir, { recursive: true });
-  const streamsDir = join(workspaceDir, SERVER_SITE, STREAMS_DIR);
+  const streamsDir = join(workspaceDir, SERVER_SITE, METRICS_STREAMS_DIR);
   await rm(streamsDir, { recursive: true, force: true });
 
   const rounds: RoundSummary[] = [];

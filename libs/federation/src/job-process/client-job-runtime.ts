@@ -64,7 +64,7 @@ export async function runClientJob(options: ClientJobRuntimeOptions): Promise<nu
   try {
     const job = await loadJob(init.jobDir, { registry, loadCustomCode: false });
     enforceCustomCodePolicy({ app: appOf(job, init.site), side: 'client', allow: init.allowCustomCode, site: init.site });
-    const app = await buildJobClientApp({ job, registry, seed: init.seed, site: init.site });
+    const app = await buildJobClientApp({ job, registry, seed: init.seed, site: init.site, allowCustomCode: init.allowCustomCode });
     transport = new NetworkClientTransport({
       driver: options.driver ?? createDriver(init.driver, logger),
       host: init.host,

@@ -18,7 +18,6 @@ import { ToServerJobSchema } from '../ipc/job-messages.js';
 import type { FromServerJob, JobOutcome, ServerJobInit } from '../ipc/job-messages.js';
 import { NetworkServerTransport } from '../transport/network-server-transport.js';
 import { enforceCustomCodePolicy } from './custom-code-policy.js';
-import { withMetricsWriter } from './with-metrics-writer.js';
 
 /** Options for {@link runServerJob}. */
 export interface ServerJobRuntimeOptions {
@@ -92,7 +91,7 @@ export async function runServerJob(options: ServerJobRuntimeOptions): Promise<Jo
   try {
     const job = await loadJob(init.jobDir, { registry, loadCustomCode: false });
     enforceCustomCodePolicy({ app: appOf(job, SERVER_SITE), side: 'server', allow: init.allowCustomCode, site: SERVER_SITE });
-    const app = withMetricsWriter(await buildJobServerApp({ job, registry, seed: init.seed }));
+    const app = await buildJobServerApp({ job, registry, seed: init.seed, allowCustomCode: init.allowCustomCode });
     transport = new NetworkServerTransport({
       driver: options.driver ?? createDriver(init.driver, logger),
       host: init.host,
