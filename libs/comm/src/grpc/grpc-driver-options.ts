@@ -15,8 +15,10 @@ export interface GrpcDriverOptions {
   /** How long an orderly close waits for the peer before the stream is cancelled. @default 2000 */
   readonly closeTimeoutMs?: number;
   /**
-   * HTTP/2 flow-control window per stream and connection, in bytes: the data in flight before the
-   * receiver must acknowledge. Larger windows carry big frames faster over long links. @default 8388608 (8 MiB)
+   * HTTP/2 flow-control window per stream and connection, in bytes, on both sides (what a listener
+   * accepts from each client and what a client accepts from the server): the data in flight before the
+   * receiver must acknowledge. Larger windows carry big frames faster over long links and keep a sender
+   * going while the receiver's event loop is busy. @default 8388608 (8 MiB)
    */
   readonly flowControlWindowBytes?: number;
   /** Where listeners report the calls they refuse. @default silentLogger() */

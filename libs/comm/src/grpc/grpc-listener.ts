@@ -13,6 +13,7 @@ import type { CompiledGrpcDriverOptions } from './grpc-driver-options.js';
 import { grpcChannelOptions } from './grpc-driver-options.js';
 import { GrpcConnection } from './grpc-connection.js';
 import { grpcStatusError, statusForError } from './grpc-status-error.js';
+import { sizeSessionWindows } from './session-windows.js';
 
 type FrameCall = ServerDuplexStream<Uint8Array | MalformedFrame, readonly Uint8Array[]>;
 
@@ -66,6 +67,9 @@ export class GrpcListener implements Listener {
         reject(commError(CommErrorCode.LISTEN_FAILED, `grpc: cannot listen on ${address}: ${error.message}`, { context: { address }, cause: error }));
       });
     });
+    if (!sizeSessionWindows(listener.#server, init.driver.flowControlWindowBytes)) {
+      init.driver.logger.warn({ address }, 'grpc: cannot reach the HTTP/2 sessions of this grpc-js version; clients send with the default 64 KiB window');
+    }
     return listener;
   }
 
