@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isHearthError } from '@hearth/core';
 import { processIo, printError } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
+import { registerJobCreate } from './commands/job-create.js';
 import { registerJobValidate } from './commands/job-validate.js';
 import { registerPlot } from './commands/plot.js';
 import { registerPoc } from './commands/poc.js';
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerTrain(program, run, io);
   const job = program.command('job').description('work with job folders');
   registerJobValidate(job, run, io);
+  registerJobCreate(job, run, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

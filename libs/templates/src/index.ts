@@ -1,0 +1,13 @@
+export { TemplatesErrorCode, templatesError } from './errors.js';
+export type { TemplatesErrorCodeValue } from './errors.js';
+export { TEMPLATE_NAMES, isTemplateName, toTemplateName } from './template-names.js';
+export type { TemplateName } from './template-names.js';
+export { TEMPLATE_MODELS, compileTemplateOptions, templateDefaults } from './template-options.js';
+export type { CompiledTemplateOptions, TemplateModel, TemplateOptions, TemplateTestSplit } from './template-options.js';
+export { INITIAL_MODEL_FILE, initialModel } from './initial-model.js';
+export type { InitialModel } from './initial-model.js';
+export { ONNX_TRAINER_TYPE } from './onnx-trainer-executor.js';
+export { templateJob } from './template-job.js';
+export type { TemplateJob, TemplateJobOptions } from './template-job.js';
+export { writeTemplateJob } from './write-template-job.js';
+export type { WriteTemplateJobOptions } from './write-template-job.js';
