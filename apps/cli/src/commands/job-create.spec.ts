@@ -1,20 +1,11 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { FASHION_MNIST_SUBSET_DIR } from '@hearth/data';
 import { simulateJob, simulatedSiteNames } from '@hearth/runner';
 import { main } from '../main.js';
+import { captureIo } from '../testing/capture-io.js';
 
-function captureIo() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  return { io: { stdout, stderr }, out: () => out.join(''), err: () => err.join('') };
-}
 
 let dir: string;
 beforeEach(async () => {
