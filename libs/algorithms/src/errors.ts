@@ -4,6 +4,8 @@ export const AlgorithmsErrorCode = {
   INVALID_OPTIONS: 'HEARTH_ERR_AGGREGATOR_INVALID_OPTIONS',
   /** `aggregate` called before any result was accepted. */
   NOTHING_TO_AGGREGATE: 'HEARTH_ERR_AGGREGATOR_EMPTY',
+  /** A result's tensors could not be read while being added (a spooled file went missing or short). */
+  RESULT_UNREADABLE: 'HEARTH_ERR_AGGREGATOR_RESULT_UNREADABLE',
   /** Server optimizer options that cannot work (unknown optimizer, a decay outside [0, 1), a negative rate). */
   OPTIMIZER_INVALID_OPTIONS: 'HEARTH_ERR_OPTIMIZER_INVALID_OPTIONS',
   /** An update, aggregate or control variate does not fit the model (unknown name, other shape or dtype, wrong kind). */

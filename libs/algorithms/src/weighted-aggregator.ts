@@ -1,5 +1,6 @@
 import {
   Aggregator,
+  allocData,
   ContextKey,
   DataKind,
   Dxo,
@@ -11,10 +12,13 @@ import {
   Shareable,
   TENSOR_KINDS,
 } from '@hearth/core';
-import type { DataKindValue, DType, FLContext, JsonValue, ParamMap, Tensor } from '@hearth/core';
+import type { DataKindValue, DType, FLContext, JsonValue, ParamMap, Tensor, TensorSpec } from '@hearth/core';
 import { AlgorithmsErrorCode } from './errors.js';
 import { addWeighted, isAveragedDType, weightedMean } from './weighted-sum.js';
-import type { AveragedDType } from './weighted-sum.js';
+import type { AveragedDType, SumArray } from './weighted-sum.js';
+
+/** Bytes read at a time from a result whose tensors stay in a ParamSource (a spooled result). */
+const SLICE_BYTES = 4 * 1024 * 1024;
 
 /** Options for {@link WeightedAggregator}; the job config's `args` map onto these one to one. */
 export interface WeightedAggregatorOptions {
@@ -28,6 +32,12 @@ export interface WeightedAggregatorOptions {
    * a reset fixes the kind for the round, so the two are never mixed
    */
   readonly expectedDataKind?: DataKindValue;
+  /**
+   * Element type of the running sums. F64 keeps the mean exact to float32 precision whatever the order results
+   * arrive in; F32 halves the server's memory (the sums are then as large as the model, for a server that must
+   * hold no more than twice the model) at the cost of float32 rounding in each addition. @default 'F64'
+   */
+  readonly sumDType?: 'F64' | 'F32';
 }
 
 /** The layout of one tensor, fixed by the first accepted result of a round. */
@@ -36,7 +46,7 @@ interface Slot {
   readonly dtype: DType;
   readonly shape: readonly number[];
   /** Running Σ weight × value; undefined for tensors that are not averaged. */
-  readonly sum: Float64Array | undefined;
+  readonly sum: SumArray | undefined;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -47,19 +57,24 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-function checkLayout(params: ParamMap, slots: readonly Slot[]): string | undefined {
+function checkLayout(specs: readonly TensorSpec[], slots: readonly Slot[]): string | undefined {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
   for (const slot of slots) {
-    const t = params.get(slot.name);
+    const t = byName.get(slot.name);
     if (t === undefined) return `tensor "${slot.name}" is missing`;
     if (t.dtype !== slot.dtype) return `tensor "${slot.name}" has dtype ${t.dtype}, expected ${slot.dtype}`;
     if (!sameShape(t.shape, slot.shape)) return `tensor "${slot.name}" has shape ${shapeText(t.shape)}, expected ${shapeText(slot.shape)}`;
   }
-  if (params.size !== slots.length) {
+  if (byName.size !== slots.length) {
     const known = new Set(slots.map((s) => s.name));
-    const extra = [...params.keys()].filter((name) => !known.has(name));
+    const extra = [...byName.keys()].filter((name) => !known.has(name));
     return `unexpected tensor${extra.length === 1 ? '' : 's'} ${extra.map((n) => `"${n}"`).join(', ')}`;
   }
   return undefined;
+}
+
+function specsOf(params: ParamMap): TensorSpec[] {
+  return [...params].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
 }
 
 function checkTensors(params: ParamMap): string | undefined {
@@ -71,8 +86,11 @@ function checkTensors(params: ParamMap): string | undefined {
 
 /**
  * Federated averaging (FedAvg) that folds each client result into a running sum the moment it arrives:
- * one Float64 accumulator per tensor, so server memory is O(model) whatever the number of clients, and no
- * result is kept after `accept` returns.
+ * one Float64 (or, with `sumDType: 'F32'`, Float32) accumulator per tensor, so server memory is O(model)
+ * whatever the number of clients, and no result is kept after `accept` returns. A result whose tensors stay in
+ * a ParamSource (a result the transport spooled to disk) is read a slice at a time and never held whole; the
+ * mean is divided in the sums' own memory where the element types match, so with F32 sums a server holds the
+ * global model and one model-sized sum, nothing more.
  *
  * Each result counts with weight = `NUM_STEPS_CURRENT_ROUND` from its DXO meta (default 1) × the site's
  * weight from the options (default 1). `aggregate` returns the weighted mean as a DXO of the same kind
@@ -91,11 +109,16 @@ function checkTensors(params: ParamMap): string | undefined {
 export class WeightedAggregator extends Aggregator {
   readonly #weights: ReadonlyMap<string, number>;
   readonly #expectedKind: DataKindValue | undefined;
+  readonly #sumDType: 'F64' | 'F32';
   #round: number | undefined;
   #kind: DataKindValue | undefined;
   #slots: Slot[] | undefined;
   readonly #contributors: string[] = [];
   #totalWeight = 0;
+  /** The mean, once `aggregate` computed it (in the sums' own memory where the types allow). */
+  #aggregated: ParamMap | undefined;
+  /** Why this round cannot be aggregated: a result failed half-way through being folded in. */
+  #broken: string | undefined;
 
   constructor(options: WeightedAggregatorOptions = {}) {
     super();
@@ -114,6 +137,11 @@ export class WeightedAggregator extends Aggregator {
     }
     this.#weights = weights;
     this.#expectedKind = kind;
+    const sumDType = options.sumDType ?? 'F64';
+    if (sumDType !== 'F64' && sumDType !== 'F32') {
+      throw new HearthError(AlgorithmsErrorCode.INVALID_OPTIONS, `sumDType must be F64 or F32, got ${JSON.stringify(sumDType)}`, { context: { sumDType } });
+    }
+    this.#sumDType = sumDType;
   }
 
   /** The round being aggregated, once known. */
@@ -139,6 +167,8 @@ export class WeightedAggregator extends Aggregator {
     this.#slots = undefined;
     this.#contributors.length = 0;
     this.#totalWeight = 0;
+    this.#aggregated = undefined;
+    this.#broken = undefined;
   }
 
   /** Folds one client result into the running sums; false (and a logged reason) when it is rejected. */
@@ -150,14 +180,16 @@ export class WeightedAggregator extends Aggregator {
       ctx.engine.logger.warn({ component: this.id, site, round, reason: verdict }, `result rejected: ${verdict}`);
       return false;
     }
-    const { params, kind, weight } = verdict;
-    const slots = this.#slots ?? this.#createSlots(params);
-    for (const slot of slots) {
-      if (slot.sum === undefined) continue;
-      const t = params.get(slot.name) as Tensor;
-      addWeighted({ sum: slot.sum, data: t.data, dtype: slot.dtype as AveragedDType, weight });
-    }
+    const { dxo, specs, kind, weight } = verdict;
+    const slots = this.#slots ?? this.#createSlots(specs);
     this.#slots = slots;
+    try {
+      for (const slot of slots) this.#fold(slot, dxo, weight);
+    } catch (err) {
+      this.#broken = `the result of ${String(site)} failed half-way through being added: ${err instanceof Error ? err.message : String(err)}`;
+      ctx.engine.logger.error({ component: this.id, site, round, err }, this.#broken);
+      return false;
+    }
     this.#kind = kind;
     this.#round ??= round;
     this.#contributors.push(site as string);
@@ -176,19 +208,13 @@ export class WeightedAggregator extends Aggregator {
       const message = `nothing to aggregate: no result was accepted for round ${String(this.#round)}`;
       throw new HearthError(AlgorithmsErrorCode.NOTHING_TO_AGGREGATE, message, { context: { round: this.#round } });
     }
-    const params: ParamMap = new Map();
-    const skipped: string[] = [];
-    for (const slot of slots) {
-      if (slot.sum === undefined) {
-        skipped.push(slot.name);
-        continue;
-      }
-      const dtype = slot.dtype as AveragedDType;
-      params.set(slot.name, { dtype, shape: [...slot.shape], data: weightedMean({ sum: slot.sum, total: this.#totalWeight, dtype }) });
+    if (this.#broken !== undefined) {
+      throw new HearthError(AlgorithmsErrorCode.RESULT_UNREADABLE, `round ${String(this.#round)} cannot be aggregated: ${this.#broken}`, {
+        context: { round: this.#round },
+      });
     }
-    if (skipped.length > 0) {
-      ctx.engine.logger.info({ component: this.id, round: this.#round, skipped }, 'non-float tensors left out of the aggregate');
-    }
+    const params = this.#aggregated ?? this.#mean(slots, ctx);
+    this.#aggregated = params;
     const meta: Record<string, JsonValue> = { [MetaKey.NUM_STEPS_CURRENT_ROUND]: this.#totalWeight };
     const headers: Record<string, JsonValue> = {};
     if (this.#round !== undefined) {
@@ -198,10 +224,43 @@ export class WeightedAggregator extends Aggregator {
     return Shareable.fromDxo(new Dxo({ kind: this.#kind, params, meta }), headers);
   }
 
+  /** The weighted mean, divided in the sums' own memory where the element types match (no third copy of the model). */
+  #mean(slots: readonly Slot[], ctx: FLContext): ParamMap {
+    const params: ParamMap = new Map();
+    const skipped: string[] = [];
+    for (const slot of slots) {
+      if (slot.sum === undefined) {
+        skipped.push(slot.name);
+        continue;
+      }
+      const dtype = slot.dtype as AveragedDType;
+      params.set(slot.name, { dtype, shape: [...slot.shape], data: weightedMean({ sum: slot.sum, total: this.#totalWeight, dtype, inPlace: true }) });
+    }
+    if (skipped.length > 0) {
+      ctx.engine.logger.info({ component: this.id, round: this.#round, skipped }, 'non-float tensors left out of the aggregate');
+    }
+    return params;
+  }
+
+  /** Adds `weight` × the result's tensor of `slot` into its sum, from memory or a slice at a time from its source. */
+  #fold(slot: Slot, dxo: Dxo, weight: number): void {
+    const sum = slot.sum;
+    if (sum === undefined) return;
+    const dtype = slot.dtype as AveragedDType;
+    if (dxo.paramsLoaded) {
+      const t = dxo.params?.get(slot.name) as Tensor;
+      addWeighted({ sum, data: t.data, dtype, weight });
+      return;
+    }
+    dxo.paramSource?.forEachSlice(slot.name, SLICE_BYTES, (slice, first) => {
+      addWeighted({ sum: sum.subarray(first, first + slice.length), data: slice, dtype, weight });
+    });
+  }
+
   #judge(
     result: Shareable,
     from: { readonly site: string | undefined; readonly round: number | undefined },
-  ): string | { readonly params: ParamMap; readonly kind: DataKindValue; readonly weight: number } {
+  ): string | { readonly dxo: Dxo; readonly specs: readonly TensorSpec[]; readonly kind: DataKindValue; readonly weight: number } {
     const { site, round } = from;
     if (site === undefined) return `result has no ${HeaderKey.SITE_NAME} header`;
     if (result.returnCode !== ReturnCode.OK) return `return code is ${result.returnCode}`;
@@ -209,6 +268,7 @@ export class WeightedAggregator extends Aggregator {
       if (round === undefined) return `result has no ${HeaderKey.CURRENT_ROUND} header`;
       return `result is for round ${round}, aggregating round ${this.#round}`;
     }
+    if (this.#aggregated !== undefined) return `round ${String(this.#round)} was already aggregated`;
     if (this.#contributors.includes(site)) return `site ${site} already contributed to this round`;
     const dxo = result.dxo;
     if (dxo === undefined) return 'result carries no DXO';
@@ -216,9 +276,11 @@ export class WeightedAggregator extends Aggregator {
     if (wanted !== undefined ? dxo.kind !== wanted : !TENSOR_KINDS.has(dxo.kind)) {
       return `DXO kind ${dxo.kind} is not accepted (expected ${wanted ?? `${DataKind.WEIGHTS} or ${DataKind.WEIGHT_DIFF}`})`;
     }
-    const params = dxo.params;
-    if (params === undefined) return `${dxo.kind} DXO has no params`;
-    const malformed = this.#slots === undefined ? checkTensors(params) : (checkLayout(params, this.#slots) ?? checkTensors(params));
+    // A result whose tensors stay in a ParamSource is judged by its specs; reading `params` would load it whole.
+    const params = dxo.paramsLoaded ? dxo.params : undefined;
+    const specs = params === undefined ? dxo.paramSource?.specs : specsOf(params);
+    if (specs === undefined) return `${dxo.kind} DXO has no params`;
+    const malformed = (this.#slots === undefined ? undefined : checkLayout(specs, this.#slots)) ?? (params === undefined ? undefined : checkTensors(params));
     if (malformed !== undefined) return malformed;
     const steps = dxo.meta[MetaKey.NUM_STEPS_CURRENT_ROUND] ?? 1;
     if (typeof steps !== 'number' || !Number.isFinite(steps) || steps < 0) {
@@ -226,15 +288,15 @@ export class WeightedAggregator extends Aggregator {
     }
     const weight = steps * (this.#weights.get(site) ?? 1);
     if (weight <= 0) return `weight is 0 (${MetaKey.NUM_STEPS_CURRENT_ROUND} ${steps} × site weight ${this.#weights.get(site) ?? 1})`;
-    return { params, kind: dxo.kind, weight };
+    return { dxo, specs, kind: dxo.kind, weight };
   }
 
-  #createSlots(params: ParamMap): Slot[] {
-    return [...params].map(([name, t]) => ({
+  #createSlots(specs: readonly TensorSpec[]): Slot[] {
+    return specs.map(({ name, dtype, shape }) => ({
       name,
-      dtype: t.dtype,
-      shape: [...t.shape],
-      sum: isAveragedDType(t.dtype) ? new Float64Array(t.data.length) : undefined,
+      dtype,
+      shape: [...shape],
+      sum: isAveragedDType(dtype) ? allocData(this.#sumDType, numelOf(shape)) : undefined,
     }));
   }
 }

@@ -23,7 +23,8 @@ export interface DecodeBudget {
   tensors: number;
 }
 
-interface TensorEntry {
+/** One tensor of a safetensors header. */
+export interface TensorEntry {
   readonly name: string;
   readonly order: number;
   readonly dtype: DType;
@@ -120,16 +121,32 @@ function checkLayout(entries: TensorEntry[], dataLength: number): void {
   }
 }
 
+/** Where a safetensors block's tensors are, as its header declares them (checked against the block's size). */
+export interface SafetensorsLayout {
+  /** The tensors in data order, with offsets relative to `dataStart`. */
+  readonly entries: readonly TensorEntry[];
+  readonly metadata: Record<string, string>;
+  /** Reader position of the first data byte. */
+  readonly dataStart: number;
+  readonly dataLength: number;
+}
+
 /**
- * Decodes one safetensors block inside a larger decode, counting its tensors against the shared budget.
- * Internal to the codec: the public entry is {@link decodeParamMap}.
+ * Reads the header of the `blockLength`-byte safetensors block at the reader's position and checks it:
+ * header JSON, dtypes, shapes and offsets that tile the data exactly, and the shared budget's limits. Leaves
+ * the reader at the first data byte; the data itself is not read.
  */
-export function readSafetensors(bytes: Uint8Array, budget: DecodeBudget): SafetensorsContents {
+export function readSafetensorsLayout(reader: ByteReader, blockLength: number, budget: DecodeBudget): SafetensorsLayout {
   const { limits } = budget;
-  enforceLimit({ what: 'safetensors buffer bytes', value: bytes.byteLength, option: 'maxBytes', limits });
-  const reader = new ByteReader(bytes, 'safetensors buffer');
+  enforceLimit({ what: 'safetensors buffer bytes', value: blockLength, option: 'maxBytes', limits });
+  const start = reader.position;
   const headerLength = reader.u64('header length');
   enforceLimit({ what: 'safetensors header bytes', value: headerLength, option: 'maxHeaderBytes', limits });
+  if (headerLength > blockLength - 8) {
+    throw codecError(CodecErrorCode.TRUNCATED, `safetensors header of ${headerLength} bytes does not fit the ${blockLength}-byte block`, {
+      context: { headerLength, blockLength },
+    });
+  }
   const headerBytes = reader.take(headerLength, 'header');
   if (headerBytes[0] !== OPEN_BRACE) throw headerError(CodecErrorCode.INVALID_HEADER, `safetensors header must begin with '{'`);
   const text = decodeUtf8(headerBytes, 'safetensors header');
@@ -156,8 +173,19 @@ export function readSafetensors(bytes: Uint8Array, budget: DecodeBudget): Safete
     if (key === METADATA_KEY) metadata = readMetadata(value);
     else entries.push(readTensorEntry(key, order, value));
   });
-  const data = reader.take(reader.remaining, 'data');
-  checkLayout(entries, data.byteLength);
+  const dataLength = blockLength - (reader.position - start);
+  checkLayout(entries, dataLength);
+  return { entries, metadata, dataStart: reader.position, dataLength };
+}
+
+/**
+ * Decodes one safetensors block inside a larger decode, counting its tensors against the shared budget.
+ * Internal to the codec: the public entry is {@link decodeParamMap}.
+ */
+export function readSafetensors(bytes: Uint8Array, budget: DecodeBudget): SafetensorsContents {
+  const reader = new ByteReader(bytes, 'safetensors buffer');
+  const { entries, metadata, dataLength } = readSafetensorsLayout(reader, bytes.byteLength, budget);
+  const data = reader.take(dataLength, 'data');
   const params: ParamMap = new Map();
   for (const e of entries) {
     params.set(e.name, tensorFromBytes({ dtype: e.dtype, shape: e.shape, bytes: data.subarray(e.begin, e.end) }));

@@ -32,11 +32,15 @@ describe('safetensors files', () => {
     expect(await readdir(dir)).toEqual(['model.safetensors']);
   });
 
-  it('decodes aligned tensors as views over one buffer', async () => {
+  it('reads each tensor into its own buffer, so no model is limited by the largest single buffer', async () => {
     const path = join(dir, 'm.safetensors');
-    await writeSafetensorsFile(path, new Map<string, Tensor>([['a', f32([2], [1, 2])], ['b', f32([1], [3])]]));
-    const { params } = await readSafetensorsFile(path);
-    expect(params.get('a')?.data.buffer).toBe(params.get('b')?.data.buffer);
+    await writeSafetensorsFile(path, new Map<string, Tensor>([['a', f32([2], [1, 2])], ['b', f32([1], [3])]]), { metadata: { tag: 'x' } });
+    const { params, metadata } = await readSafetensorsFile(path);
+    expect(params.get('a')?.data).toEqual(Float32Array.of(1, 2));
+    expect(params.get('b')?.data).toEqual(Float32Array.of(3));
+    expect(params.get('a')?.data.buffer).not.toBe(params.get('b')?.data.buffer);
+    expect(params.get('a')?.data.buffer.byteLength).toBe(8);
+    expect(metadata).toEqual({ tag: 'x' });
   });
 
   it('replaces an existing file whole', async () => {

@@ -1,17 +1,16 @@
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { isHearthError, writeFileAtomic } from '@hearth/core';
+import { fstatSync } from 'node:fs';
+import { writeFileAtomic } from '@hearth/core';
 import type { HearthError, ParamMap } from '@hearth/core';
 import { compileDecodeOptions } from './decode-options.js';
 import type { DecodeOptions } from './decode-options.js';
 import { codecError, CodecErrorCode } from './errors.js';
-import { readSafetensors } from './safetensors-decode.js';
+import { ByteReader } from './internal/byte-reader.js';
+import { fileSource } from './internal/byte-source.js';
+import { FileParamSource, withOpenFile } from './internal/file-param-source.js';
+import { readSafetensorsLayout } from './safetensors-decode.js';
 import type { SafetensorsContents } from './safetensors-decode.js';
 import { encodeParamMapParts } from './safetensors-encode.js';
 import type { SafetensorsEncodeOptions } from './safetensors-encode.js';
-
-/** Largest single read or write; the kernel caps one call near 2 GiB, so bigger buffers go in slices. */
-const IO_SLICE_BYTES = 1 << 30;
 
 function ioError(action: string, path: string, cause: unknown): HearthError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -33,39 +32,26 @@ export async function writeSafetensorsFile(path: string, params: ParamMap, optio
   }
 }
 
-async function readWhole(path: string, maxBytes: number): Promise<Uint8Array> {
-  let file: FileHandle | undefined;
-  try {
-    file = await open(path, 'r');
-    const { size } = await file.stat();
-    if (size > maxBytes) {
-      throw codecError(CodecErrorCode.LIMIT_EXCEEDED, `safetensors file ${path} of ${size} bytes exceeds maxBytes ${maxBytes}`, {
-        context: { path, bytes: size, maxBytes },
-      });
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    while (offset < size) {
-      const { bytesRead } = await file.read(bytes, offset, Math.min(IO_SLICE_BYTES, size - offset), offset);
-      if (bytesRead === 0) throw new Error(`file ended after ${offset} of ${size} bytes`);
-      offset += bytesRead;
-    }
-    return bytes;
-  } catch (err) {
-    if (isHearthError(err)) throw err;
-    throw ioError('read', path, err);
-  } finally {
-    await file?.close().catch(() => undefined);
-  }
-}
-
 /**
- * Reads a safetensors file into one aligned buffer and decodes it; tensors are zero-copy views over that
- * buffer wherever their offsets are aligned. The file size is checked against `maxBytes` before anything
- * is allocated; a malformed file raises the same coded errors as {@link decodeParamMap}.
+ * Reads a safetensors file: the header is checked as {@link decodeParamMap} checks it (the file size against
+ * `maxBytes` first), then each tensor is read into its own aligned buffer, so a model larger than the largest
+ * single buffer (4 GiB on Node 20) reads as well as a small one. A malformed or short file raises a coded error
+ * naming the file.
  */
 export async function readSafetensorsFile(path: string, options: DecodeOptions = {}): Promise<SafetensorsContents> {
   const limits = compileDecodeOptions(options);
-  const bytes = await readWhole(path, limits.maxBytes);
-  return readSafetensors(bytes, { limits, tensors: 0 });
+  return Promise.resolve().then(() =>
+    withOpenFile(path, (fd) => {
+      const size = fstatSync(fd).size;
+      if (size > limits.maxBytes) {
+        throw codecError(CodecErrorCode.LIMIT_EXCEEDED, `safetensors file ${path} of ${size} bytes exceeds maxBytes ${limits.maxBytes}`, {
+          context: { path, bytes: size, maxBytes: limits.maxBytes },
+        });
+      }
+      const reader = new ByteReader(fileSource(fd, size, `safetensors file ${path}`), `safetensors file ${path}`);
+      const layout = readSafetensorsLayout(reader, size, { limits, tensors: 0 });
+      const tensors = layout.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, position: layout.dataStart + e.begin, byteLength: e.end - e.begin }));
+      return { params: new FileParamSource(path, tensors).load(), metadata: layout.metadata };
+    }),
+  );
 }

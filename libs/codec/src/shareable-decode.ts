@@ -1,7 +1,7 @@
 import { DataKind, Dxo, Shareable, TENSOR_KINDS } from '@hearth/core';
-import type { DataKindValue, HearthError, JsonObject, JsonValue, ParamMap } from '@hearth/core';
+import type { DataKindValue, DxoInit, HearthError, JsonObject, JsonValue } from '@hearth/core';
 import { compileDecodeOptions, enforceLimit } from './decode-options.js';
-import type { DecodeOptions } from './decode-options.js';
+import type { CompiledDecodeOptions, DecodeOptions } from './decode-options.js';
 import { codecError, CodecErrorCode } from './errors.js';
 import { ByteReader } from './internal/byte-reader.js';
 import { crc32OfParts } from './internal/checksum.js';
@@ -41,7 +41,21 @@ function readRecord(json: JsonValue, depth: number): DxoRecord {
   return { kind: kind as DataKindValue, meta, values, itemNames: items as readonly string[] | undefined };
 }
 
-function readDxo(reader: ByteReader, options: { depth: number; budget: DecodeBudget }): Dxo {
+/**
+ * Reads the `length`-byte safetensors block at the reader's position, leaving the reader after it: into
+ * memory (views over the input) for {@link decodeShareable}, as a file-backed source for a spooled file.
+ */
+export type ParamsBlockReader = (reader: ByteReader, length: number, budget: DecodeBudget) => Pick<DxoInit, 'params' | 'paramSource'>;
+
+const paramsInMemory: ParamsBlockReader = (reader, length, budget) => ({ params: readSafetensors(reader.take(length, 'DXO params'), budget).params });
+
+interface ReadDxoOptions {
+  readonly depth: number;
+  readonly budget: DecodeBudget;
+  readonly readParams: ParamsBlockReader;
+}
+
+function readDxo(reader: ByteReader, options: ReadDxoOptions): Dxo {
   const { depth, budget } = options;
   const { limits } = budget;
   enforceLimit({ what: 'DXO nesting depth', value: depth, option: 'maxDepth', limits });
@@ -55,13 +69,12 @@ function readDxo(reader: ByteReader, options: { depth: number; budget: DecodeBud
   }
   const json = parseJsonBytes(reader.take(length, 'DXO record'), { what: 'DXO record', maxJsonDepth: limits.maxJsonDepth });
   const record = readRecord(json, depth);
-  let params: ParamMap | undefined;
+  let tensors: Pick<DxoInit, 'params' | 'paramSource'> = {};
   if ((flags & DXO_RECORD.FLAG_HAS_PARAMS) !== 0) {
-    const block = reader.take(reader.u64('DXO params length'), 'DXO params');
-    params = readSafetensors(block, budget).params;
+    tensors = options.readParams(reader, reader.u64('DXO params length'), budget);
     reader.skipPadding('DXO params');
   }
-  if (TENSOR_KINDS.has(record.kind) && params === undefined) {
+  if (TENSOR_KINDS.has(record.kind) && tensors.params === undefined && tensors.paramSource === undefined) {
     throw dxoError(`${record.kind} DXO record carries no tensors`, { depth, kind: record.kind });
   }
   if (record.kind === DataKind.COLLECTION && record.itemNames === undefined) {
@@ -70,23 +83,20 @@ function readDxo(reader: ByteReader, options: { depth: number; budget: DecodeBud
   let items: Map<string, Dxo> | undefined;
   if (record.itemNames !== undefined) {
     items = new Map();
-    for (const name of record.itemNames) items.set(name, readDxo(reader, { depth: depth + 1, budget }));
+    for (const name of record.itemNames) items.set(name, readDxo(reader, { ...options, depth: depth + 1 }));
   }
-  return new Dxo({ kind: record.kind, params, values: record.values, items, meta: record.meta });
+  return new Dxo({ kind: record.kind, ...tensors, values: record.values, items, meta: record.meta });
 }
 
-/**
- * Decodes an envelope made by `encodeShareable` (or the concatenation of `encodeShareableParts`).
- * Untrusted input is checked before anything is allocated from it: magic, version, flags, declared
- * lengths against the bytes present and the {@link DecodeOptions} limits, then the CRC-32, then every
- * header and tensor. Any problem raises a HearthError with a {@link CodecErrorCode} and a message that
- * names it. Tensors are zero-copy views over `bytes` wherever they are aligned (pass an 8-byte aligned
- * buffer to get views for every tensor), so the caller must not reuse `bytes` while the Shareable lives.
- */
-export function decodeShareable(bytes: Uint8Array, options: DecodeOptions = {}): Shareable {
-  const limits = compileDecodeOptions(options);
-  enforceLimit({ what: 'Shareable envelope bytes', value: bytes.byteLength, option: 'maxBytes', limits });
-  const reader = new ByteReader(bytes, 'Shareable envelope');
+/** The envelope's prelude fields a reader needs after checking them. */
+interface Prelude {
+  readonly checksum: number;
+  readonly flags: number;
+  readonly headersLength: number;
+}
+
+/** Reads and checks the prelude: magic, version, flags, and a body length equal to the bytes that follow. */
+function readPrelude(reader: ByteReader): Prelude {
   const magic = reader.take(ENVELOPE.MAGIC.length, 'magic');
   if (!magic.every((b, i) => b === ENVELOPE.MAGIC[i])) {
     throw codecError(CodecErrorCode.BAD_MAGIC, 'bytes do not start with the Shareable envelope magic "HRTH"', {
@@ -119,21 +129,61 @@ export function decodeShareable(bytes: Uint8Array, options: DecodeOptions = {}):
       context: { declared: bodyLength, available: reader.remaining },
     });
   }
-  const actual = crc32OfParts([bytes.subarray(ENVELOPE.CHECKED_FROM)]);
-  if (actual !== checksum) {
-    throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, `Shareable envelope checksum mismatch (stored ${checksum}, computed ${actual})`, {
-      context: { stored: checksum, computed: actual },
+  return { checksum, flags, headersLength };
+}
+
+/** Throws CHECKSUM_MISMATCH unless the checksum stored in the prelude is the one computed over the input. */
+export function checkEnvelopeChecksum(stored: number, actual: number): void {
+  if (actual !== stored) {
+    throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, `Shareable envelope checksum mismatch (stored ${stored}, computed ${actual})`, {
+      context: { stored, computed: actual },
     });
   }
+}
+
+/** How {@link readEnvelope} checks the CRC and reads tensor blocks. */
+export interface EnvelopeReading {
+  readonly limits: CompiledDecodeOptions;
+  /** CRC-32 of the input from {@link ENVELOPE.CHECKED_FROM} to its end. */
+  readonly checksum: () => number;
+  readonly readParams: ParamsBlockReader;
+}
+
+/**
+ * Reads a whole envelope from `reader` (at its start): prelude, CRC, headers, DXO records. Shared by
+ * {@link decodeShareable} (memory) and the spooled-file reader.
+ */
+export function readEnvelope(reader: ByteReader, reading: EnvelopeReading): Shareable {
+  const { limits } = reading;
+  const { checksum, flags, headersLength } = readPrelude(reader);
+  checkEnvelopeChecksum(checksum, reading.checksum());
   enforceLimit({ what: 'Shareable headers bytes', value: headersLength, option: 'maxHeaderBytes', limits });
   const headers = parseJsonBytes(reader.take(headersLength, 'headers'), { what: 'Shareable headers', maxJsonDepth: limits.maxJsonDepth });
   if (!isJsonObject(headers)) throw codecError(CodecErrorCode.INVALID_HEADER, 'Shareable headers must be a JSON object');
   const budget: DecodeBudget = { limits, tensors: 0 };
-  const dxo = (flags & ENVELOPE.FLAG_HAS_DXO) !== 0 ? readDxo(reader, { depth: 1, budget }) : undefined;
+  const dxo = (flags & ENVELOPE.FLAG_HAS_DXO) !== 0 ? readDxo(reader, { depth: 1, budget, readParams: reading.readParams }) : undefined;
   if (reader.remaining > 0) {
     throw codecError(CodecErrorCode.TRAILING_BYTES, `Shareable envelope has ${reader.remaining} bytes after its last record`, {
       context: { offset: reader.position, trailing: reader.remaining },
     });
   }
   return new Shareable({ headers, dxo });
+}
+
+/**
+ * Decodes an envelope made by `encodeShareable` (or the concatenation of `encodeShareableParts`).
+ * Untrusted input is checked before anything is allocated from it: magic, version, flags, declared
+ * lengths against the bytes present and the {@link DecodeOptions} limits, then the CRC-32, then every
+ * header and tensor. Any problem raises a HearthError with a {@link CodecErrorCode} and a message that
+ * names it. Tensors are zero-copy views over `bytes` wherever they are aligned (pass an 8-byte aligned
+ * buffer to get views for every tensor), so the caller must not reuse `bytes` while the Shareable lives.
+ */
+export function decodeShareable(bytes: Uint8Array, options: DecodeOptions = {}): Shareable {
+  const limits = compileDecodeOptions(options);
+  enforceLimit({ what: 'Shareable envelope bytes', value: bytes.byteLength, option: 'maxBytes', limits });
+  return readEnvelope(new ByteReader(bytes, 'Shareable envelope'), {
+    limits,
+    checksum: () => crc32OfParts([bytes.subarray(ENVELOPE.CHECKED_FROM)]),
+    readParams: paramsInMemory,
+  });
 }

@@ -13,6 +13,9 @@ export const WeightedAggregatorType = defineComponent({
     {
       weights: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }), { description: 'per-site weight multipliers' })),
       expected_data_kind: Type.Optional(Type.Union([Type.Literal(DataKind.WEIGHTS), Type.Literal(DataKind.WEIGHT_DIFF)])),
+      sum_dtype: Type.Optional(
+        Type.Union([Type.Literal('F64'), Type.Literal('F32')], { description: 'element type of the running sums; F32 halves server memory for very large models' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -20,5 +23,6 @@ export const WeightedAggregatorType = defineComponent({
     new WeightedAggregator({
       ...(args.weights === undefined ? {} : { weights: args.weights }),
       ...(args.expected_data_kind === undefined ? {} : { expectedDataKind: args.expected_data_kind }),
+      ...(args.sum_dtype === undefined ? {} : { sumDType: args.sum_dtype }),
     }),
 });

@@ -1,6 +1,7 @@
 import { DataKind, Dxo, MetaKey } from './dxo.js';
-import { isHearthError } from './errors.js';
+import { CoreErrorCode, isHearthError } from './errors.js';
 import { f32 } from './param-map.js';
+import type { ParamSource } from './param-source.js';
 import { HeaderKey, ReturnCode, Shareable } from './shareable.js';
 
 describe('Dxo', () => {
@@ -47,5 +48,40 @@ describe('Shareable', () => {
     const c = s.copy();
     c.headers[HeaderKey.CURRENT_ROUND] = 4;
     expect(s.numberHeader(HeaderKey.CURRENT_ROUND)).toBe(3);
+  });
+});
+
+describe('a Dxo whose tensors stay in a ParamSource', () => {
+  function countingSource(): { source: ParamSource; loads: () => number } {
+    let loads = 0;
+    const source: ParamSource = {
+      specs: [{ name: 'w', dtype: 'F32', shape: [2] }],
+      forEachSlice: (_name, _maxBytes, visit) => visit(Float32Array.of(1, 2), 0),
+      load: () => {
+        loads += 1;
+        return new Map([['w', f32([2], [1, 2])]]);
+      },
+    };
+    return { source, loads: () => loads };
+  }
+
+  it('reads them on the first access to params, once, and keeps the source through withMeta until then', () => {
+    const { source, loads } = countingSource();
+    const dxo = new Dxo({ kind: DataKind.WEIGHTS, paramSource: source, meta: { a: 1 } });
+    const tagged = dxo.withMeta({ b: 2 });
+    expect(tagged.paramSource).toBe(source);
+    expect([dxo.paramsLoaded, tagged.paramsLoaded, loads()]).toEqual([false, false, 0]);
+    expect(dxo.requireParams().get('w')?.data).toEqual(Float32Array.of(1, 2));
+    expect(dxo.params).toBe(dxo.requireParams());
+    expect([dxo.paramsLoaded, loads()]).toEqual([true, 1]);
+    expect(dxo.withMeta({ c: 3 }).params).toBe(dxo.params);
+    expect(loads()).toBe(1);
+  });
+
+  it('refuses params and a paramSource together', () => {
+    const { source } = countingSource();
+    expect(() => new Dxo({ kind: DataKind.WEIGHTS, params: new Map(), paramSource: source })).toThrow(
+      expect.objectContaining({ code: CoreErrorCode.INVALID_DXO }) as Error,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { CoreErrorCode, HearthError } from './errors.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { ParamMap } from './param-map.js';
+import type { ParamSource } from './param-source.js';
 
 /** What a DXO carries. Tensor kinds carry a {@link ParamMap}; the others carry JSON values or other DXOs. */
 export const DataKind = {
@@ -42,6 +43,8 @@ export interface DxoInit {
   readonly kind: DataKindValue;
   /** Tensors, for WEIGHTS and WEIGHT_DIFF. */
   readonly params?: ParamMap;
+  /** Tensors kept outside memory, instead of `params`: read on first access to {@link Dxo.params}. */
+  readonly paramSource?: ParamSource;
   /** JSON payload, for METRICS, STATISTICS, ANALYTIC, PSI, APP_DEFINED. */
   readonly values?: JsonObject;
   /** Child DXOs, for COLLECTION. */
@@ -56,7 +59,12 @@ export interface DxoInit {
  */
 export class Dxo {
   readonly kind: DataKindValue;
-  readonly params: ParamMap | undefined;
+  /**
+   * Where the tensors live when they were not read into memory (a spooled result); consumers that can work a
+   * slice at a time read it instead of `params` while {@link Dxo.paramsLoaded} is false.
+   */
+  readonly paramSource: ParamSource | undefined;
+  #params: ParamMap | undefined;
   readonly values: JsonObject | undefined;
   readonly items: ReadonlyMap<string, Dxo> | undefined;
   readonly meta: Record<string, JsonValue>;
@@ -65,17 +73,32 @@ export class Dxo {
     if (!Object.values(DataKind).includes(init.kind)) {
       throw new HearthError(CoreErrorCode.INVALID_DXO, `unknown DXO kind ${JSON.stringify(init.kind)}`);
     }
-    if (TENSOR_KINDS.has(init.kind) && init.params === undefined) {
+    if (init.params !== undefined && init.paramSource !== undefined) {
+      throw new HearthError(CoreErrorCode.INVALID_DXO, 'a DXO takes params or a paramSource, not both', { context: { kind: init.kind } });
+    }
+    if (TENSOR_KINDS.has(init.kind) && init.params === undefined && init.paramSource === undefined) {
       throw new HearthError(CoreErrorCode.INVALID_DXO, `a ${init.kind} DXO needs params`, { context: { kind: init.kind } });
     }
     if (init.kind === DataKind.COLLECTION && init.items === undefined) {
       throw new HearthError(CoreErrorCode.INVALID_DXO, 'a COLLECTION DXO needs items', { context: { kind: init.kind } });
     }
     this.kind = init.kind;
-    this.params = init.params;
+    this.#params = init.params;
+    this.paramSource = init.paramSource;
     this.values = init.values;
     this.items = init.items;
     this.meta = { ...(init.meta ?? {}) };
+  }
+
+  /** The tensors, read into memory from the {@link Dxo.paramSource} on first access when there is one. */
+  get params(): ParamMap | undefined {
+    if (this.#params === undefined && this.paramSource !== undefined) this.#params = this.paramSource.load();
+    return this.#params;
+  }
+
+  /** False while the tensors are only in the {@link Dxo.paramSource}; true once in memory, or when there are none. */
+  get paramsLoaded(): boolean {
+    return this.#params !== undefined || this.paramSource === undefined;
   }
 
   /** The tensors of a tensor DXO; throws a coded error for other kinds. */
@@ -94,7 +117,8 @@ export class Dxo {
 
   /** A copy with `meta` merged over this one's; the payload is shared, not copied. */
   withMeta(meta: JsonObject): Dxo {
-    return new Dxo({ kind: this.kind, params: this.params, values: this.values, items: this.items, meta: { ...this.meta, ...meta } });
+    const tensors = this.paramsLoaded ? { params: this.#params } : { paramSource: this.paramSource };
+    return new Dxo({ kind: this.kind, ...tensors, values: this.values, items: this.items, meta: { ...this.meta, ...meta } });
   }
 
   /** A copy with new params (same kind and meta). */

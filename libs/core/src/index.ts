@@ -20,6 +20,7 @@ export {
   zeros,
 } from './param-map.js';
 export type { DType, DTypeArrayMap, ParamMap, Tensor, TensorData } from './param-map.js';
+export type { ParamSource, TensorSpec } from './param-source.js';
 export { DataKind, Dxo, MetaKey, TENSOR_KINDS } from './dxo.js';
 export type { DataKindValue, DxoInit } from './dxo.js';
 export { HeaderKey, ReturnCode, Shareable } from './shareable.js';

@@ -1,5 +1,7 @@
 import { codecError, CodecErrorCode } from '../errors.js';
 import { alignTo8 } from './byte-layout.js';
+import { memorySource } from './byte-source.js';
+import type { ByteSource } from './byte-source.js';
 
 /**
  * Reads fixed little-endian fields and length-prefixed sections from untrusted bytes. Every read is
@@ -7,16 +9,18 @@ import { alignTo8 } from './byte-layout.js';
  * callers never index past the end or allocate from a length they have not checked.
  */
 export class ByteReader {
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
+  readonly #source: ByteSource;
   readonly #what: string;
-  #pos = 0;
+  #pos: number;
 
-  /** `what` names the encoding in error messages (`Shareable envelope`). */
-  constructor(bytes: Uint8Array, what: string) {
-    this.#bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  /**
+   * Reads `bytes` (or a {@link ByteSource}, such as a file) from `start`. `what` names the encoding in
+   * error messages (`Shareable envelope`).
+   */
+  constructor(bytes: Uint8Array | ByteSource, what: string, start = 0) {
+    this.#source = bytes instanceof Uint8Array ? memorySource(bytes) : bytes;
     this.#what = what;
+    this.#pos = start;
   }
 
   /** Offset of the next byte to read. */
@@ -26,62 +30,65 @@ export class ByteReader {
 
   /** Bytes not read yet. */
   get remaining(): number {
-    return this.#bytes.length - this.#pos;
+    return this.#source.byteLength - this.#pos;
   }
 
   /** One unsigned byte. */
   u8(field: string): number {
-    this.#need(1, field);
-    return this.#view.getUint8(this.#pos++);
+    return this.#field(1, field).getUint8(0);
   }
 
   /** An unsigned 16-bit little-endian integer. */
   u16(field: string): number {
-    this.#need(2, field);
-    const value = this.#view.getUint16(this.#pos, true);
-    this.#pos += 2;
-    return value;
+    return this.#field(2, field).getUint16(0, true);
   }
 
   /** An unsigned 32-bit little-endian integer. */
   u32(field: string): number {
-    this.#need(4, field);
-    const value = this.#view.getUint32(this.#pos, true);
-    this.#pos += 4;
-    return value;
+    return this.#field(4, field).getUint32(0, true);
   }
 
   /** An unsigned 64-bit little-endian integer; values above 2^53 - 1 cannot be real sizes and are refused. */
   u64(field: string): number {
-    this.#need(8, field);
-    const value = this.#view.getBigUint64(this.#pos, true);
-    this.#pos += 8;
+    const value = this.#field(8, field).getBigUint64(0, true);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      const message = `${this.#what} declares ${field} ${value}, far beyond the ${this.#bytes.length} bytes given`;
-      throw codecError(CodecErrorCode.TRUNCATED, message, { context: { field, declared: value.toString(), available: this.#bytes.length } });
+      const available = this.#source.byteLength;
+      const message = `${this.#what} declares ${field} ${value}, far beyond the ${available} bytes given`;
+      throw codecError(CodecErrorCode.TRUNCATED, message, { context: { field, declared: value.toString(), available } });
     }
     return Number(value);
   }
 
-  /** The next `length` bytes as a view (no copy). */
+  /** The next `length` bytes: a view (no copy) when reading memory, a copy when reading a file. */
   take(length: number, field: string): Uint8Array {
     this.#need(length, field);
-    const out = this.#bytes.subarray(this.#pos, this.#pos + length);
+    const out = this.#source.bytes(this.#pos, length);
     this.#pos += length;
     return out;
   }
 
+  /** Steps over the next `length` bytes without reading them (the data of a tensor left in a file). */
+  skip(length: number, field: string): void {
+    this.#need(length, field);
+    this.#pos += length;
+  }
+
   /** Skips the zero bytes that pad the position to a multiple of 8; any other byte there is corruption. */
   skipPadding(field: string): void {
-    const end = alignTo8(this.#pos);
-    this.#need(end - this.#pos, field);
-    for (; this.#pos < end; this.#pos++) {
-      if (this.#bytes[this.#pos] !== 0) {
-        throw codecError(CodecErrorCode.INVALID_HEADER, `${this.#what} has a non-zero padding byte at offset ${this.#pos} after ${field}`, {
-          context: { field, offset: this.#pos },
-        });
-      }
+    const start = this.#pos;
+    const padding = this.take(alignTo8(start) - start, field);
+    const nonZero = padding.findIndex((b) => b !== 0);
+    if (nonZero >= 0) {
+      const offset = start + nonZero;
+      throw codecError(CodecErrorCode.INVALID_HEADER, `${this.#what} has a non-zero padding byte at offset ${offset} after ${field}`, {
+        context: { field, offset },
+      });
     }
+  }
+
+  #field(length: number, field: string): DataView {
+    const bytes = this.take(length, field);
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   #need(length: number, field: string): void {

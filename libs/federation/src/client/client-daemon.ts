@@ -183,6 +183,7 @@ export class ClientDaemon {
       reconnectInitialDelayMs: config.reconnectInitialDelayMs,
       reconnectMaxDelayMs: config.reconnectMaxDelayMs,
       giveUpAfterMs: config.jobServerGraceMs,
+      spoolAboveBytes: config.spoolAboveBytes,
     };
     process.post({ type: 'init', init } satisfies ToClientJob);
     logger.info({ name: meta.jobName, pid: process.pid, endpoint: `${meta.host}:${meta.port}` }, 'job process started');

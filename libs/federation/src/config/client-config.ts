@@ -4,6 +4,7 @@ import { FederationErrorCode, federationError } from '../errors.js';
 import { SITE_NAME_PATTERN } from '../session/handshake.js';
 import { configPath, readConfigFile, readPemFile } from './config-file.js';
 import { DriverNameSchema } from './driver-name.js';
+import { DEFAULT_SPOOL_ABOVE_BYTES } from './server-config.js';
 import type { DriverName } from './driver-name.js';
 
 const Millis = Type.Integer({ minimum: 1, maximum: 86_400_000 });
@@ -41,6 +42,9 @@ export const ClientConfigSchema = Type.Object(
       Type.Object({ initial_delay_ms: Type.Optional(Millis), max_delay_ms: Type.Optional(Millis) }, { additionalProperties: false }),
     ),
     job_server_grace_ms: Type.Optional(Millis),
+    spool_above_bytes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 4294967296, description: 'payloads (models) larger than this go to a file in the job folder instead of memory' }),
+    ),
     log_level: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
@@ -66,6 +70,8 @@ export interface ClientConfig {
   readonly reconnectMaxDelayMs: number;
   /** How long a client job process tries to reach its job before it gives up. @default 120000 */
   readonly jobServerGraceMs: number;
+  /** Tasks larger than this are spooled to a file before they are read. @default 1073741824 (1 GiB) */
+  readonly spoolAboveBytes: number;
   /** @default 'info' */
   readonly logLevel: string;
 }
@@ -107,6 +113,7 @@ export async function loadClientConfig(path: string, overrides: ClientConfigOver
     reconnectInitialDelayMs: raw.reconnect?.initial_delay_ms ?? 500,
     reconnectMaxDelayMs: raw.reconnect?.max_delay_ms ?? 30_000,
     jobServerGraceMs: raw.job_server_grace_ms ?? 120_000,
+    spoolAboveBytes: raw.spool_above_bytes ?? DEFAULT_SPOOL_ABOVE_BYTES,
     logLevel: raw.log_level ?? 'info',
   };
 }

@@ -7,6 +7,9 @@ import { DriverNameSchema } from './driver-name.js';
 import type { DriverName } from './driver-name.js';
 
 const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of a token, 64 lowercase hex digits' });
+/** Payloads above 1 GiB go to disk unless the config says otherwise. */
+export const DEFAULT_SPOOL_ABOVE_BYTES = 1024 ** 3;
+
 const Millis = Type.Integer({ minimum: 1, maximum: 86_400_000 });
 
 /**
@@ -45,6 +48,9 @@ export const ServerConfigSchema = Type.Object(
     max_running_jobs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     allow_custom_code: Type.Optional(Type.Boolean()),
     max_bundle_bytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    spool_above_bytes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 4294967296, description: 'payloads (models) larger than this go to a file in the job folder instead of memory' }),
+    ),
     log_level: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
@@ -80,6 +86,8 @@ export interface ServerConfig {
   readonly allowCustomCode: boolean;
   /** Largest job bundle accepted, in bytes. @default 268435456 (256 MiB) */
   readonly maxBundleBytes: number;
+  /** Results larger than this are spooled to a file and aggregated a slice at a time. @default 1073741824 (1 GiB) */
+  readonly spoolAboveBytes: number;
   /** @default 'info' */
   readonly logLevel: string;
 }
@@ -122,6 +130,7 @@ export async function loadServerConfig(path: string): Promise<ServerConfig> {
     maxRunningJobs: raw.max_running_jobs ?? 2,
     allowCustomCode: raw.allow_custom_code ?? false,
     maxBundleBytes: raw.max_bundle_bytes ?? 256 * 1024 * 1024,
+    spoolAboveBytes: raw.spool_above_bytes ?? DEFAULT_SPOOL_ABOVE_BYTES,
     logLevel: raw.log_level ?? 'info',
   };
 }

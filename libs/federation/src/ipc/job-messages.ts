@@ -24,6 +24,7 @@ export const ServerJobInitSchema = Type.Object(
     heartbeatIntervalMs: Millis,
     deadClientGraceMs: Millis,
     allowCustomCode: Type.Boolean(),
+    spoolAboveBytes: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );
@@ -95,6 +96,7 @@ export const ClientJobInitSchema = Type.Object(
     reconnectInitialDelayMs: Millis,
     reconnectMaxDelayMs: Millis,
     giveUpAfterMs: Millis,
+    spoolAboveBytes: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );

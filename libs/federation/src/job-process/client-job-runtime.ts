@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Driver } from '@hearth/comm';
 import { isHearthError, toError } from '@hearth/core';
 import type { Logger } from '@hearth/core';
@@ -13,6 +14,7 @@ import { JobProcessExit, ToClientJobSchema } from '../ipc/job-messages.js';
 import type { ClientJobInit, FromClientJob } from '../ipc/job-messages.js';
 import { NetworkClientTransport } from '../transport/network-client-transport.js';
 import { enforceCustomCodePolicy } from './custom-code-policy.js';
+import { SPOOL_FOLDER } from '../transport/spool.js';
 
 /** Options for {@link runClientJob}. */
 export interface ClientJobRuntimeOptions {
@@ -78,6 +80,7 @@ export async function runClientJob(options: ClientJobRuntimeOptions): Promise<nu
       token: init.token,
       backoff: { initialDelayMs: init.reconnectInitialDelayMs, maxDelayMs: init.reconnectMaxDelayMs },
       giveUpAfterMs: init.giveUpAfterMs,
+      spool: { dir: join(init.workspaceDir, SPOOL_FOLDER), aboveBytes: init.spoolAboveBytes },
       logger,
       onJobEnd: (status) => end({ status, exitCode: JobProcessExit.OK }),
       onLost: (error) => end({ status: error.message, exitCode: isHearthError(error, FederationErrorCode.AUTH_FAILED) ? JobProcessExit.REFUSED : JobProcessExit.LOST }),

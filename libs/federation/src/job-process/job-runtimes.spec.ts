@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { ipcPair } from '../testing/ipc-pair.js';
 import { HELLO_LINEAR_DIR } from '../testing/job-fixtures.js';
 import { runClientJob } from './client-job-runtime.js';
 import { runServerJob } from './server-job-runtime.js';
+import { SPOOL_FOLDER } from '../transport/spool.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -40,6 +42,7 @@ function serverInit(overrides: Partial<ServerJobInit> = {}): ServerJobInit {
     heartbeatIntervalMs: 100,
     deadClientGraceMs: 2000,
     allowCustomCode: false,
+    spoolAboveBytes: 1024 ** 3,
     ...overrides,
   };
 }
@@ -62,6 +65,7 @@ function clientInit(site: string, port: number, overrides: Partial<ClientJobInit
     reconnectInitialDelayMs: 10,
     reconnectMaxDelayMs: 50,
     giveUpAfterMs: 5000,
+    spoolAboveBytes: 1024 ** 3,
     ...overrides,
   };
 }
@@ -99,6 +103,25 @@ describe('server and client job runtimes (in one process, over the inproc driver
     const metrics = JSON.parse(await readFile(join(dir, 'server/metrics.json'), 'utf8')) as { status: string; rounds: unknown[] };
     expect(metrics).toMatchObject({ status: 'completed' });
     expect(metrics.rounds).toHaveLength(15);
+  });
+
+  it('run the same job to the same final model when every task and result is spooled to disk, and leave no spool behind', async () => {
+    const runIn = async (name: string, spoolAboveBytes: number): Promise<Uint8Array> => {
+      const driver = new InprocDriver();
+      const server = ipcPair();
+      const running = runServerJob({ init: serverInit({ workspaceDir: join(dir, name, 'server'), spoolAboveBytes }), channel: server.child, logger: silentLogger(), driver });
+      const port = await portOf(server.sentToParent);
+      const exits = ['site-1', 'site-2'].map((site) =>
+        runClientJob({ init: clientInit(site, port, { workspaceDir: join(dir, name, site), spoolAboveBytes }), channel: ipcPair().child, logger: silentLogger(), driver }),
+      );
+      expect(await running).toBe('completed');
+      expect(await Promise.all(exits)).toEqual([JobProcessExit.OK, JobProcessExit.OK]);
+      for (const workspace of ['server', 'site-1', 'site-2']) expect(existsSync(join(dir, name, workspace, SPOOL_FOLDER))).toBe(false);
+      return readFile(join(dir, name, 'server/models/final.safetensors'));
+    };
+    const inMemory = await runIn('memory', 1024 ** 3);
+    const spooled = await runIn('spooled', 0);
+    expect(Buffer.compare(spooled, inMemory)).toBe(0);
   });
 
   it('does not start when too few participants join within the start timeout', async () => {

@@ -18,6 +18,7 @@ import { ToServerJobSchema } from '../ipc/job-messages.js';
 import type { FromServerJob, JobOutcome, ServerJobInit } from '../ipc/job-messages.js';
 import { NetworkServerTransport } from '../transport/network-server-transport.js';
 import { enforceCustomCodePolicy } from './custom-code-policy.js';
+import { SPOOL_FOLDER } from '../transport/spool.js';
 
 /** Options for {@link runServerJob}. */
 export interface ServerJobRuntimeOptions {
@@ -101,6 +102,7 @@ export async function runServerJob(options: ServerJobRuntimeOptions): Promise<Jo
       sites: new Map(init.participants.map((p) => [p.site, p.tokenSha256])),
       heartbeatIntervalMs: init.heartbeatIntervalMs,
       deadAfterMs: init.deadClientGraceMs,
+      spool: { dir: join(init.workspaceDir, SPOOL_FOLDER), aboveBytes: init.spoolAboveBytes },
       logger,
     });
     engine = new ServerEngine({ app, transport, jobId: init.jobId, workspaceDir: init.workspaceDir, logger });

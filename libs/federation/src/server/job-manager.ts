@@ -248,6 +248,7 @@ export class JobManager {
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       deadClientGraceMs: config.deadClientGraceMs,
       allowCustomCode: config.allowCustomCode,
+      spoolAboveBytes: config.spoolAboveBytes,
     };
     process.post({ type: 'init', init } satisfies ToServerJob);
     process.channel.onMessage((raw) => this.#onMessage(live, raw));

@@ -93,7 +93,15 @@ export class SessionServer {
       onConnection: (connection) => void this.#accept(connection),
     });
     const sweepMs = Math.max(10, Math.min(this.#options.heartbeatIntervalMs, Math.floor(this.#options.deadAfterMs / 4)));
-    this.#watchdog = setInterval(() => this.#sweep(), sweepMs);
+    let lastSweep = Date.now();
+    this.#watchdog = setInterval(() => {
+      const now = Date.now();
+      const stalled = now - lastSweep > 2 * sweepMs;
+      lastSweep = now;
+      // A sweep this late means this process was busy (folding a large result, say): heartbeats that arrived
+      // meanwhile are still unread, so silence now says nothing about the peers. The next sweep judges.
+      if (!stalled) this.#sweep();
+    }, sweepMs);
     return this.#listener.port;
   }
 

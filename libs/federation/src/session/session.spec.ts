@@ -120,6 +120,20 @@ describe('SessionServer and SessionClient', () => {
     expect(harness.server.session('site-1')).toBeUndefined();
   });
 
+  it('does not declare a client dead because this process was too busy to read its heartbeats', async () => {
+    harness = makeHarness();
+    await harness.server.listen();
+    const client = harness.client('site-1');
+    await client.start();
+    const busyUntil = Date.now() + 400;
+    while (Date.now() < busyUntil) {
+      // the event loop is blocked for twice the grace period, as by a long synchronous computation
+    }
+    expect(await echo(client, 'still here')).toBe('still here');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.events).toEqual(['joined:site-1']);
+  });
+
   it('ends the session at once, as left, when the client says goodbye', async () => {
     harness = makeHarness();
     await harness.server.listen();

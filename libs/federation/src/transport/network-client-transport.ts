@@ -1,5 +1,6 @@
 import { constants } from 'node:buffer';
 import { BufferSink } from '@hearth/comm';
+import type { FileSink } from '@hearth/comm';
 import type { ClientTlsOptions, Driver, IncomingStream } from '@hearth/comm';
 import { decodeShareable, encodeShareableParts } from '@hearth/codec';
 import { HeaderKey, ReturnCode, Shareable, toError } from '@hearth/core';
@@ -14,6 +15,11 @@ import { SessionClient } from '../session/session-client.js';
 import type { SessionMessengerOptions } from '../session/session-server.js';
 import { EndBodySchema, JobTopic, RevokeBodySchema, TaskMetaSchema } from './job-topic.js';
 import type { TaskMeta } from './job-topic.js';
+import { Spool } from './spool.js';
+import type { SpoolOptions } from './spool.js';
+
+/** Default largest payload when large ones are spooled to disk. */
+const SPOOLED_PAYLOAD_LIMIT = 64 * 1024 ** 3;
 
 /** Options for {@link NetworkClientTransport}. */
 export interface NetworkClientTransportOptions {
@@ -32,8 +38,13 @@ export interface NetworkClientTransportOptions {
   readonly backoff?: BackoffOptions;
   /** Give up after this long without a connection to the job; 0 never. @default 0 */
   readonly giveUpAfterMs?: number;
-  /** Largest task accepted from the server, in bytes. @default buffer.constants.MAX_LENGTH */
+  /** Largest task accepted from the server, in bytes. @default buffer.constants.MAX_LENGTH in memory, 64 GiB with a spool */
   readonly maxPayloadBytes?: number;
+  /**
+   * Where tasks larger than `aboveBytes` go: a file in `dir` instead of memory, read back with the tensors left in
+   * the file until the executor uses them. @default all in memory
+   */
+  readonly spool?: SpoolOptions;
   /** Settings of the messenger. @default the messenger defaults */
   readonly messenger?: SessionMessengerOptions;
   readonly logger: Logger;
@@ -54,13 +65,15 @@ export class NetworkClientTransport implements ClientTransport {
   readonly #options: NetworkClientTransportOptions;
   readonly #session: SessionClient;
   readonly #maxPayloadBytes: number;
+  readonly #spool: Spool | undefined;
   #handler: ClientTransportHandler | undefined;
   #ended = false;
 
   constructor(options: NetworkClientTransportOptions) {
     this.site = options.site;
     this.#options = options;
-    this.#maxPayloadBytes = Math.min(options.maxPayloadBytes ?? constants.MAX_LENGTH, constants.MAX_LENGTH);
+    this.#spool = options.spool === undefined ? undefined : new Spool(options.spool, options.logger);
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? (this.#spool === undefined ? constants.MAX_LENGTH : SPOOLED_PAYLOAD_LIMIT);
     this.#session = new SessionClient({
       driver: options.driver,
       host: options.host,
@@ -124,9 +137,10 @@ export class NetworkClientTransport implements ClientTransport {
     await this.#session.messenger.send({ topic: JobTopic.ANALYTICS, body: encodeAnalyticsMessage(message) });
   }
 
-  /** Closes the session and its connection. Idempotent. */
-  close(): Promise<void> {
-    return this.#session.close();
+  /** Closes the session and its connection, and removes the spool. Idempotent. */
+  async close(): Promise<void> {
+    await this.#session.close();
+    this.#spool?.close();
   }
 
   #end(status: string): void {
@@ -141,7 +155,7 @@ export class NetworkClientTransport implements ClientTransport {
     return checkValue({ schema, value, what, code: FederationErrorCode.INVALID_MESSAGE });
   }
 
-  #taskSink(incoming: IncomingStream): BufferSink {
+  #taskSink(incoming: IncomingStream): BufferSink | FileSink {
     const what = 'task stream meta';
     const meta = checkValue({
       schema: TaskMetaSchema,
@@ -149,27 +163,40 @@ export class NetworkClientTransport implements ClientTransport {
       what,
       code: FederationErrorCode.INVALID_MESSAGE,
     });
+    const spool = this.#spool;
+    if (spool?.wants(incoming.totalBytes) === true) {
+      const sink = spool.sink(`task-${meta.taskId}`, incoming.totalBytes, this.#maxPayloadBytes);
+      void sink.result.then(
+        (path) => this.#receive(meta, () => spool.open(path, { maxBytes: this.#maxPayloadBytes, load: true })),
+        () => undefined,
+      );
+      return sink;
+    }
     const sink = new BufferSink({ byteLength: incoming.totalBytes, maxBytes: this.#maxPayloadBytes });
     void sink.result.then(
       (segments) => {
         const [bytes] = segments;
-        if (bytes === undefined || segments.length !== 1) return;
-        try {
-          const data = decodeShareable(bytes, { maxBytes: this.#maxPayloadBytes });
-          this.#handler?.taskReceived({ taskName: meta.taskName, taskId: meta.taskId, data });
-        } catch (err) {
-          const error = toError(err);
-          this.#options.logger.error({ err: error, taskId: meta.taskId }, 'task from the server cannot be decoded');
-          const result = Shareable.withReturnCode(ReturnCode.BAD_TASK_DATA, `the task could not be decoded: ${error.message}`);
-          result.headers[HeaderKey.TASK_NAME] = meta.taskName;
-          result.headers[HeaderKey.TASK_ID] = meta.taskId;
-          this.submitResult({ taskName: meta.taskName, taskId: meta.taskId, result }).catch((cause: unknown) => {
-            this.#options.logger.warn({ err: toError(cause), taskId: meta.taskId }, 'could not report the undecodable task');
-          });
-        }
+        // A payload within maxPayloadBytes (at most buffer.constants.MAX_LENGTH here) always lands in one buffer.
+        if (bytes !== undefined && segments.length === 1) void this.#receive(meta, async () => decodeShareable(bytes, { maxBytes: this.#maxPayloadBytes }));
       },
       () => undefined,
     );
     return sink;
+  }
+
+  /** Hands a received task to the engine; `decode` reads it from memory or from its spooled file. A task that cannot be read is answered BAD_TASK_DATA. */
+  async #receive(meta: TaskMeta, decode: () => Promise<Shareable>): Promise<void> {
+    try {
+      this.#handler?.taskReceived({ taskName: meta.taskName, taskId: meta.taskId, data: await decode() });
+    } catch (err) {
+      const error = toError(err);
+      this.#options.logger.error({ err: error, taskId: meta.taskId }, 'task from the server cannot be decoded');
+      const result = Shareable.withReturnCode(ReturnCode.BAD_TASK_DATA, `the task could not be decoded: ${error.message}`);
+      result.headers[HeaderKey.TASK_NAME] = meta.taskName;
+      result.headers[HeaderKey.TASK_ID] = meta.taskId;
+      this.submitResult({ taskName: meta.taskName, taskId: meta.taskId, result }).catch((cause: unknown) => {
+        this.#options.logger.warn({ err: toError(cause), taskId: meta.taskId }, 'could not report the undecodable task');
+      });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:buffer';
 import { BufferSink } from '@hearth/comm';
+import type { FileSink } from '@hearth/comm';
 import type { Connection, Driver, IncomingStream, ServerTlsOptions } from '@hearth/comm';
 import { decodeShareable, encodeShareableParts } from '@hearth/codec';
 import { HeaderKey, ReturnCode, Shareable, toError } from '@hearth/core';
@@ -15,6 +16,11 @@ import { SessionServer } from '../session/session-server.js';
 import type { SessionMessengerOptions } from '../session/session-server.js';
 import { JobTopic, TaskMetaSchema } from './job-topic.js';
 import type { TaskMeta } from './job-topic.js';
+import { Spool } from './spool.js';
+import type { SpoolOptions } from './spool.js';
+
+/** Default largest payload when large ones are spooled to disk. */
+const SPOOLED_PAYLOAD_LIMIT = 64 * 1024 ** 3;
 
 /** Options for {@link NetworkServerTransport}. */
 export interface NetworkServerTransportOptions {
@@ -34,8 +40,13 @@ export interface NetworkServerTransportOptions {
   readonly heartbeatIntervalMs: number;
   /** A client silent (or disconnected) this long is reported dead to the engine. */
   readonly deadAfterMs: number;
-  /** Largest result accepted from a client, in bytes. @default buffer.constants.MAX_LENGTH */
+  /** Largest result accepted from a client, in bytes. @default buffer.constants.MAX_LENGTH in memory, 64 GiB with a spool */
   readonly maxPayloadBytes?: number;
+  /**
+   * Where results larger than `aboveBytes` go: a file in `dir` instead of memory, read back with the tensors left in
+   * the file (folded into the aggregate a slice at a time). @default all in memory
+   */
+  readonly spool?: SpoolOptions;
   /** Settings of each client's messenger. @default the messenger defaults */
   readonly messenger?: SessionMessengerOptions;
   readonly logger: Logger;
@@ -58,6 +69,7 @@ export class NetworkServerTransport implements ServerTransport {
   readonly #options: NetworkServerTransportOptions;
   readonly #server: SessionServer;
   readonly #maxPayloadBytes: number;
+  readonly #spool: Spool | undefined;
   #handler: ServerTransportHandler | undefined;
   #closed = false;
 
@@ -66,7 +78,8 @@ export class NetworkServerTransport implements ServerTransport {
       throw federationError(FederationErrorCode.INVALID_OPTIONS, 'network server transport: sites must map at least one site to its token hash');
     }
     this.#options = options;
-    this.#maxPayloadBytes = Math.min(options.maxPayloadBytes ?? constants.MAX_LENGTH, constants.MAX_LENGTH);
+    this.#spool = options.spool === undefined ? undefined : new Spool(options.spool, options.logger);
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? (this.#spool === undefined ? constants.MAX_LENGTH : SPOOLED_PAYLOAD_LIMIT);
     this.#server = new SessionServer({
       driver: options.driver,
       ...(options.host === undefined ? {} : { host: options.host }),
@@ -121,10 +134,11 @@ export class NetworkServerTransport implements ServerTransport {
     await this.#broadcast(JobTopic.END, { status });
   }
 
-  /** Stops listening and closes every client's session. Idempotent. */
+  /** Stops listening, closes every client's session and removes the spool. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.#server.close();
+    this.#spool?.close();
   }
 
   #session(client: string): ServerSession {
@@ -171,7 +185,7 @@ export class NetworkServerTransport implements ServerTransport {
     });
   }
 
-  #resultSink(site: string, incoming: IncomingStream): BufferSink {
+  #resultSink(site: string, incoming: IncomingStream): BufferSink | FileSink {
     const what = `result stream meta from ${site}`;
     const meta = checkValue({
       schema: TaskMetaSchema,
@@ -179,19 +193,29 @@ export class NetworkServerTransport implements ServerTransport {
       what,
       code: FederationErrorCode.INVALID_MESSAGE,
     });
+    const spool = this.#spool;
+    if (spool?.wants(incoming.totalBytes) === true) {
+      const sink = spool.sink(`${site}-${meta.taskId}`, incoming.totalBytes, this.#maxPayloadBytes);
+      void sink.result.then(
+        (path) => this.#deliver(site, meta, () => spool.open(path, { maxBytes: this.#maxPayloadBytes, load: false })),
+        () => undefined,
+      );
+      return sink;
+    }
     const sink = new BufferSink({ byteLength: incoming.totalBytes, maxBytes: this.#maxPayloadBytes });
     void sink.result.then(
-      (segments) => this.#deliver(site, meta, segments),
+      (segments) => this.#deliver(site, meta, async () => decodeShareable(single(segments), { maxBytes: this.#maxPayloadBytes })),
       () => undefined,
     );
     return sink;
   }
 
-  #deliver(site: string, meta: TaskMeta, segments: readonly Uint8Array[]): void {
+  /** Hands a received result to the engine; `decode` reads it from memory or from its spooled file. */
+  async #deliver(site: string, meta: TaskMeta, decode: () => Promise<Shareable>): Promise<void> {
     if (this.#closed) return;
     let result: Shareable;
     try {
-      result = decodeShareable(single(segments), { maxBytes: this.#maxPayloadBytes });
+      result = await decode();
     } catch (err) {
       const error = toError(err);
       this.#options.logger.warn({ err: error, client: site, taskId: meta.taskId }, 'result from a client cannot be decoded');

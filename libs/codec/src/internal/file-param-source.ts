@@ -1,0 +1,119 @@
+import { closeSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { allocData, bytesPerElement, viewData } from '@hearth/core';
+import type { ParamMap, ParamSource, TensorData, TensorSpec } from '@hearth/core';
+import { codecError, CodecErrorCode } from '../errors.js';
+import { bytesOf } from './byte-layout.js';
+import { readFully } from './byte-source.js';
+
+/** The kernel caps one read near 2 GiB; longer reads go in slices of this many bytes. */
+const MAX_READ_BYTES = 1 << 30;
+
+/** A tensor of a {@link FileParamSource}: its spec and where its bytes are in the file. */
+export interface FileTensor extends TensorSpec {
+  /** File offset of the first byte. */
+  readonly position: number;
+  readonly byteLength: number;
+}
+
+/** Runs `use` on `path` opened for reading, closing it afterwards; open and read failures become IO errors. */
+export function withOpenFile<T>(path: string, use: (fd: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw codecError(CodecErrorCode.IO, `could not open ${path}: ${(err as Error).message}`, { context: { path }, cause: err });
+  }
+  try {
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The tensors of a Shareable left in a file (a spooled result): every read opens the file, so the source
+ * holds no descriptor between reads and the file may be deleted once nothing reads it any more.
+ */
+export class FileParamSource implements ParamSource {
+  readonly specs: readonly TensorSpec[];
+  readonly #path: string;
+  readonly #tensors: ReadonlyMap<string, FileTensor>;
+  /** The tensors, once {@link FileParamSource.preload} read them. */
+  #loaded: ParamMap | undefined;
+
+  constructor(path: string, tensors: readonly FileTensor[]) {
+    this.#path = path;
+    this.#tensors = new Map(tensors.map((t) => [t.name, t]));
+    this.specs = tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape }));
+  }
+
+  forEachSlice(name: string, maxBytes: number, visit: (slice: TensorData, firstElement: number) => void): void {
+    const t = this.#tensor(name);
+    const width = bytesPerElement(t.dtype);
+    const perSlice = Math.max(1, Math.floor(maxBytes / width));
+    const numel = t.byteLength / width;
+    if (numel === 0) return;
+    const loaded = this.#loaded?.get(name)?.data;
+    if (loaded !== undefined) {
+      for (let first = 0; first < numel; first += perSlice) visit(loaded.subarray(first, first + perSlice), first);
+      return;
+    }
+    const buffer = allocData(t.dtype, Math.min(perSlice, numel));
+    withOpenFile(this.#path, (fd) => {
+      for (let first = 0; first < numel; first += perSlice) {
+        const count = Math.min(perSlice, numel - first);
+        const bytes = bytesOf(buffer).subarray(0, count * width);
+        readFully(fd, bytes, t.position + first * width, this.#path);
+        visit(viewData(t.dtype, bytes), first);
+      }
+    });
+  }
+
+  load(): ParamMap {
+    if (this.#loaded !== undefined) return this.#loaded;
+    return withOpenFile(this.#path, (fd) => {
+      const params: ParamMap = new Map();
+      for (const t of this.#tensors.values()) {
+        const data = allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype));
+        readFully(fd, bytesOf(data), t.position, this.#path);
+        params.set(t.name, { dtype: t.dtype, shape: [...t.shape], data });
+      }
+      return params;
+    });
+  }
+
+  /** Reads every tensor into memory asynchronously (1 GiB reads at most), so a later `load` needs no file. */
+  async preload(): Promise<void> {
+    if (this.#loaded !== undefined) return;
+    const file = await open(this.#path, 'r').catch((err: unknown) => {
+      throw codecError(CodecErrorCode.IO, `could not open ${this.#path}: ${(err as Error).message}`, { context: { path: this.#path }, cause: err });
+    });
+    try {
+      const params: ParamMap = new Map();
+      for (const t of this.#tensors.values()) {
+        const data = allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype));
+        const bytes = bytesOf(data);
+        for (let done = 0; done < bytes.byteLength; ) {
+          const { bytesRead } = await file.read(bytes, done, Math.min(bytes.byteLength - done, MAX_READ_BYTES), t.position + done);
+          if (bytesRead === 0) {
+            throw codecError(CodecErrorCode.TRUNCATED, `${this.#path} ended inside tensor ${JSON.stringify(t.name)}`, { context: { tensor: t.name } });
+          }
+          done += bytesRead;
+        }
+        params.set(t.name, { dtype: t.dtype, shape: [...t.shape], data });
+      }
+      this.#loaded = params;
+    } finally {
+      await file.close();
+    }
+  }
+
+  #tensor(name: string): FileTensor {
+    const t = this.#tensors.get(name);
+    if (t === undefined) {
+      throw codecError(CodecErrorCode.INVALID_INPUT, `${this.#path} holds no tensor ${JSON.stringify(name)}`, { context: { tensor: name } });
+    }
+    return t;
+  }
+}
