@@ -123,6 +123,8 @@ export class CyclicController extends Controller {
       if (this.args.order === CyclicOrder.RANDOM) random.shuffle(targets);
       const completed = await this.#runRound({ round, targets, persistor, signal });
       if (!completed) return;
+      // The run's context names the current model, never an earlier one it would keep in memory all run long.
+      ctx.set(WorkflowContextKey.GLOBAL_MODEL, this.#model);
     }
     await persistor.save(this.#model, 'final', ctx);
     ctx.set(WorkflowContextKey.GLOBAL_MODEL, this.#model);

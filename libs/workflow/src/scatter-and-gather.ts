@@ -212,6 +212,8 @@ export class ScatterAndGather extends Controller {
       if (signal.aborted) return;
       const completed = await this.#runRound({ round, components, signal });
       if (!completed) return;
+      // The run's context names the current model, never an earlier one it would keep in memory all run long.
+      ctx.set(WorkflowContextKey.GLOBAL_MODEL, this.#requireModel());
     }
     const model = this.#requireModel();
     await components.persistor.save(model, 'final', ctx);
