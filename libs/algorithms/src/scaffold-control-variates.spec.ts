@@ -38,6 +38,22 @@ describe('ScaffoldControlVariates', () => {
     expect(values(start, 'w')).toEqual([1, -1]);
   });
 
+  it('weighs each Δc by the weight it was added with: c + (|S|/N) · Σ w Δc / Σ w', () => {
+    // c = [0]; Δc₁ = [1] with w 1, Δc₂ = [4] with w 3; N = 2, |S| = 2: weighted mean = (1 + 12) / 4 = 3.25.
+    const controls = new ScaffoldControlVariates();
+    controls.load(params({ w: f64([1], [0]) }));
+    controls.beginRound();
+    controls.add(params({ w: f64([1], [1]) }), 1);
+    controls.add(params({ w: f64([1], [4]) }), 3);
+    expect(values(controls.finishRound(2), 'w')[0]).toBeCloseTo(3.25, 12);
+    // The same updates with |S| = 2 of N = 4: half the step.
+    controls.beginRound();
+    controls.add(params({ w: f64([1], [1]) }), 1);
+    controls.add(params({ w: f64([1], [4]) }), 3);
+    expect(values(controls.finishRound(4), 'w')[0]).toBeCloseTo(3.25 + 1.625, 12);
+    expect(() => controls.add(params({ w: f64([1], [1]) }), 0)).toThrow(expect.objectContaining({ code: AlgorithmsErrorCode.INVALID_ARGUMENT }) as Error);
+  });
+
   it('starts every round from a zero sum and leaves c alone when nobody contributed', () => {
     const controls = new ScaffoldControlVariates();
     controls.load(params({ w: f64([1], [2]) }));

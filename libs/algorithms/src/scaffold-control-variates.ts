@@ -10,8 +10,12 @@ function invalidArgument(message: string, context: Readonly<Record<string, unkno
 /**
  * The server half of SCAFFOLD (Karimireddy et al. 2020, "SCAFFOLD: Stochastic Controlled Averaging for
  * Federated Learning"): the global control variate c and the round's streaming sum of the clients'
- * control-variate updates Δc_i. At the end of a round c ← c + (|S| / N) · mean_{i∈S}(Δc_i) = c + Σ Δc_i / N,
- * with N the clients asked and S those that answered.
+ * control-variate updates Δc_i. At the end of a round c ← c + (|S| / N) · Σ_{i∈S} w_i Δc_i / Σ_{i∈S} w_i, with N
+ * the clients asked, S those that answered and w_i the weight each update was added with. With equal weights
+ * that is the paper's c + Σ Δc_i / N. The workflow weighs Δc_i like the client's model update (its sample
+ * count): the corrections c − c_i then cancel in the weighted model aggregate, as they do in the paper's uniform
+ * one, whereas a uniform c under a sample-weighted model leaves a bias of c − Σ w_i c_i in every round's step,
+ * large when client sizes differ as much as they do under a skewed split.
  *
  * c holds one tensor per F32/F64 tensor of the model, same name, dtype and shape (integer tensors have no
  * gradient, so no control variate). The sum is one Float64 buffer per tensor, zeroed in place every round,
@@ -22,6 +26,7 @@ export class ScaffoldControlVariates {
   #c: ParamMap | undefined;
   #sums = new Map<string, Float64Array>();
   #contributions = 0;
+  #weightSum = 0;
 
   /** The global control variate c; throws before {@link ScaffoldControlVariates.initialize} or `load`. */
   get global(): ParamMap {
@@ -69,6 +74,7 @@ export class ScaffoldControlVariates {
   beginRound(): void {
     for (const sum of this.#sums.values()) sum.fill(0);
     this.#contributions = 0;
+    this.#weightSum = 0;
   }
 
   /** Why `diff` cannot be added (a missing, extra or differently shaped tensor), or undefined when it fits c. */
@@ -89,15 +95,17 @@ export class ScaffoldControlVariates {
     return undefined;
   }
 
-  /** Adds one client's Δc_i to the running sum, in place; throws HEARTH_ERR_ALGORITHMS_MODEL_MISMATCH when it does not fit. */
-  add(diff: ParamMap): void {
+  /** Adds one client's Δc_i, times `weight` (> 0), to the running sum, in place; throws HEARTH_ERR_ALGORITHMS_MODEL_MISMATCH when it does not fit. */
+  add(diff: ParamMap, weight = 1): void {
     const problem = this.check(diff);
     if (problem !== undefined) throw new HearthError(AlgorithmsErrorCode.MODEL_MISMATCH, problem);
+    if (!Number.isFinite(weight) || weight <= 0) throw invalidArgument(`SCAFFOLD: a control-variate update's weight must be > 0, got ${weight}`, { weight });
     for (const [name, sum] of this.#sums) {
       const data = (diff.get(name) as Tensor).data as Float32Array | Float64Array;
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (data[i] as number);
+      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + weight * (data[i] as number);
     }
     this.#contributions += 1;
+    this.#weightSum += weight;
   }
 
   /**
@@ -114,12 +122,13 @@ export class ScaffoldControlVariates {
       });
     }
     if (this.#contributions === 0) return c;
+    const scale = this.#contributions / numClients / this.#weightSum;
     const next: ParamMap = new Map();
     for (const [name, t] of c) {
       const sum = this.#sums.get(name) as Float64Array;
       const old = t.data as Float32Array | Float64Array;
       const out = allocData(t.dtype as 'F32' | 'F64', old.length);
-      for (let i = 0; i < out.length; i++) out[i] = (old[i] as number) + (sum[i] as number) / numClients;
+      for (let i = 0; i < out.length; i++) out[i] = (old[i] as number) + (sum[i] as number) * scale;
       next.set(name, { dtype: t.dtype, shape: [...t.shape], data: out });
     }
     this.#c = next;

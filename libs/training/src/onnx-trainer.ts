@@ -11,7 +11,7 @@ import { prepareModel } from './model-spec.js';
 import type { PreparedModel } from './model-spec.js';
 import { OnnxTrainerArgsSchema, compileOnnxTrainerArgs } from './onnx-trainer-args.js';
 import type { CompiledOnnxTrainerArgs, OnnxTrainerArgsInput } from './onnx-trainer-args.js';
-import { scaffoldControlUpdate, zerosLike } from './scaffold-update.js';
+import { scaffoldControlUpdate, scaffoldStepSize, zerosLike } from './scaffold-update.js';
 import { resolveSiteData } from './site-data.js';
 import type { SiteData } from './site-data.js';
 import { sharedTrainerPool } from './trainer-pool.js';
@@ -246,7 +246,8 @@ export class OnnxTrainer extends Executor implements StatefulExecutor {
     const meta: JsonObject = { [MetaKey.NUM_STEPS_CURRENT_ROUND]: trained.examples, metrics, [MetaKey.CURRENT_ROUND]: round };
     const update = this.#update({ global, local: trained.params, meta });
     if (control === undefined || localControl === undefined) return Shareable.fromDxo(update);
-    const { next, diff } = scaffoldControlUpdate({ global, local: trained.params, control, localControl, steps: trained.steps, lr, trainable: setup.model.model.roles });
+    const stepSize = scaffoldStepSize(args.optimizer, lr);
+    const { next, diff } = scaffoldControlUpdate({ global, local: trained.params, control, localControl, steps: trained.steps, lr: stepSize, trainable: setup.model.model.roles });
     this.#localControl = next;
     const items = new Map([
       [ScaffoldKey.MODEL, update],

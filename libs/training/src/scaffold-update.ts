@@ -1,6 +1,21 @@
 import { allocData, isFloatDType } from '@hearth/core';
 import type { ParamMap } from '@hearth/core';
 import type { ParamRole } from '@hearth/onnx-train';
+import type { CompiledOptimizer } from './optimizer-spec.js';
+
+/**
+ * The step size η to use in SCAFFOLD's control-variate update for a local optimizer and learning rate.
+ * Option II estimates the client's mean gradient from its displacement, (x − y_i) / (K η), which holds when
+ * each step moves the weights by η·g. Heavy-ball momentum m (PyTorch's SGD, dampening 0) moves them by
+ * η / (1 − m) per unit of steady gradient, so dividing by K η would overstate the gradient by 1 / (1 − m), ten
+ * times at m = 0.9; the correction c − c_i, which goes through the momentum like the gradient, would then be
+ * ten times too strong and training diverges (on Fashion-MNIST at α 0.1, 35% accuracy against FedAvg's 81%).
+ * SGD therefore uses η / (1 − m). Adam's steps do not scale with the gradient; it keeps η, as NVFlare does.
+ */
+export function scaffoldStepSize(optimizer: CompiledOptimizer, lr: number): number {
+  if (optimizer.spec.type !== 'sgd') return lr;
+  return lr / (1 - (optimizer.hyper.momentum ?? 0));
+}
 
 /** Zero tensors with the names, dtypes and shapes of `params`: SCAFFOLD's initial client control variate. */
 export function zerosLike(params: ParamMap): ParamMap {
@@ -21,7 +36,7 @@ export interface ScaffoldControlUpdateOptions {
   readonly localControl: ParamMap;
   /** K: local optimizer steps taken this round. */
   readonly steps: number;
-  /** η: the local learning rate of the round. */
+  /** η: the local step size of the round ({@link scaffoldStepSize}). */
   readonly lr: number;
   /** Role of each model parameter; only trainable ones get a correction. */
   readonly trainable: ReadonlyMap<string, ParamRole>;

@@ -1,4 +1,4 @@
-import { DataKind, Dxo, Shareable, TENSOR_KINDS } from '@hearth/core';
+import { DataKind, Dxo, MetaKey, Shareable, TENSOR_KINDS } from '@hearth/core';
 import type { JsonObject, ParamMap } from '@hearth/core';
 import { ScaffoldControlVariates, ServerOptimizer } from '@hearth/algorithms';
 import { positiveArg } from './internal/check-args.js';
@@ -81,7 +81,7 @@ export class ScatterAndGatherScaffold extends ScatterAndGather {
     const merged = new Dxo({ kind: model.kind, params: model.params, values: model.values, items: model.items, meta: { ...dxo.meta, ...model.meta } });
     return {
       forAggregator: new Shareable({ headers: result.headers, dxo: merged }),
-      commit: () => this.#controls.add(controlDiff),
+      commit: () => this.#controls.add(controlDiff, merged.metaNumber(MetaKey.NUM_STEPS_CURRENT_ROUND, 1)),
     };
   }
 
