@@ -223,6 +223,6 @@ export class NetworkServerTransport implements ServerTransport {
       result.headers[HeaderKey.TASK_NAME] = meta.taskName;
       result.headers[HeaderKey.TASK_ID] = meta.taskId;
     }
-    this.#handler?.resultReceived(site, { taskName: meta.taskName, taskId: meta.taskId, result });
+    if (!this.#closed) this.#handler?.resultReceived(site, { taskName: meta.taskName, taskId: meta.taskId, result });
   }
 }

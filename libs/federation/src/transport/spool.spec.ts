@@ -52,3 +52,10 @@ describe('Spool', () => {
     expect(existsSync(broken)).toBe(false);
   });
 });
+
+describe('Spool options', () => {
+  it('refuses a threshold that a payload held in memory could not meet (above buffer.constants.MAX_LENGTH)', () => {
+    expect(() => spoolIn(2 ** 33)).toThrow(expect.objectContaining({ code: 'HEARTH_ERR_FED_INVALID_OPTIONS' }) as Error);
+    expect(() => spoolIn(-1)).toThrow(expect.objectContaining({ code: 'HEARTH_ERR_FED_INVALID_OPTIONS' }) as Error);
+  });
+});

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { FileSink } from '@hearth/comm';
 import { openShareableFile } from '@hearth/codec';
 import type { Logger, Shareable } from '@hearth/core';
 import { toError } from '@hearth/core';
+import { FederationErrorCode, federationError } from '../errors.js';
 
 /** The folder, inside a job process's workspace, that its spool uses. */
 export const SPOOL_FOLDER = '.spool';
@@ -34,6 +36,13 @@ export class Spool {
   #created = false;
 
   constructor(options: SpoolOptions, logger: Logger) {
+    const { aboveBytes } = options;
+    if (!Number.isSafeInteger(aboveBytes) || aboveBytes < 0 || aboveBytes > constants.MAX_LENGTH) {
+      // Payloads up to the threshold are held in one buffer, which cannot exceed buffer.constants.MAX_LENGTH.
+      throw federationError(FederationErrorCode.INVALID_OPTIONS, `spool aboveBytes must be an integer from 0 to ${constants.MAX_LENGTH}, got ${String(aboveBytes)}`, {
+        context: { aboveBytes },
+      });
+    }
     this.#options = options;
     this.#logger = logger;
   }
