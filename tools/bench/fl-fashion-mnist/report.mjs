@@ -187,7 +187,7 @@ export function report(results) {
     '',
     '## What changed SCAFFOLD\'s result',
     '',
-    'The first run of this protocol (same settings and seeds, 2026-11-29 14:56, kept in git history) had SCAFFOLD 2.00 ± 0.72 points behind',
+    'The first run of this protocol (same settings and seeds, run 2026-11-29 14:56; not committed, its numbers quoted here) had SCAFFOLD 2.00 ± 0.72 points behind',
     'FedAvg (77.25% against 79.25%, last-5 mean), and SCAFFOLD with momentum 0.9 collapsing to 35%. Two faults in Hearth, both fixed before',
     'this run: (1) the server averaged the control variates uniformly while it averages the models by sample count, so the corrections',
     'c − c_i did not cancel in the aggregate and every round moved the model by c − Σ w_i c_i, large under a skewed split; c is now averaged',
