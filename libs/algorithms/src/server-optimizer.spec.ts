@@ -1,19 +1,11 @@
-import { DataKind, Dxo, FLContext, f32, f64, isHearthError, silentLogger, tensor } from '@hearth/core';
-import type { DataKindValue, EngineSpec, ParamMap, Tensor } from '@hearth/core';
+import { DataKind, Dxo, f32, f64, isHearthError, tensor } from '@hearth/core';
+import type { DataKindValue, ParamMap, Tensor } from '@hearth/core';
 import { AlgorithmsErrorCode } from './errors.js';
 import { ServerOptimizer } from './server-optimizer.js';
+import { serverContext } from './testing/server-context.js';
 import type { ServerOptimizerOptions } from './server-optimizer-options.js';
 
-const engine: EngineSpec = {
-  siteName: 'server',
-  jobId: 'job-1',
-  logger: silentLogger(),
-  workspaceDir: '/nonexistent',
-  getComponent: () => undefined,
-  fireEvent: () => Promise.resolve(),
-  newContext: () => new FLContext({ siteName: 'server', jobId: 'job-1', engine }),
-};
-const ctx = new FLContext({ siteName: 'server', jobId: 'job-1', engine });
+const ctx = serverContext();
 
 function params(entries: Record<string, Tensor>): ParamMap {
   return new Map(Object.entries(entries));

@@ -1,22 +1,8 @@
-import { ContextKey, DataKind, Dxo, f32, f64, FLContext, HeaderKey, MetaKey, Shareable, silentLogger, tensor } from '@hearth/core';
-import type { EngineSpec, ParamMap, ParamSource, Tensor, TensorData } from '@hearth/core';
+import { DataKind, Dxo, f32, f64, HeaderKey, MetaKey, Shareable, tensor } from '@hearth/core';
+import type { ParamMap, ParamSource, Tensor, TensorData } from '@hearth/core';
+import { serverContext } from './testing/server-context.js';
 import { AlgorithmsErrorCode } from './errors.js';
 import { WeightedAggregator } from './weighted-aggregator.js';
-
-function context(round: number): FLContext {
-  const engine: EngineSpec = {
-    siteName: 'server',
-    jobId: 'job-1',
-    logger: silentLogger(),
-    workspaceDir: '/nonexistent',
-    getComponent: () => undefined,
-    fireEvent: () => Promise.resolve(),
-    newContext: () => new FLContext({ siteName: 'server', jobId: 'job-1', engine }),
-  };
-  const ctx = new FLContext({ siteName: 'server', jobId: 'job-1', engine });
-  ctx.set(ContextKey.CURRENT_ROUND, round);
-  return ctx;
-}
 
 /** A ParamSource over in-memory tensors that hands them out `elementsPerSlice` at a time and counts loads. */
 class SlicedSource implements ParamSource {
@@ -64,7 +50,7 @@ function result(site: string, tensors: { params: ParamMap } | { paramSource: Par
 
 describe('WeightedAggregator with results whose tensors stay in a ParamSource', () => {
   it('folds them a slice at a time, never loading them, to the same mean as results in memory', () => {
-    const ctx = context(1);
+    const ctx = serverContext({ round: 1 });
     const inMemory = new WeightedAggregator();
     const sliced = new WeightedAggregator();
     inMemory.reset(ctx);
@@ -81,7 +67,7 @@ describe('WeightedAggregator with results whose tensors stay in a ParamSource', 
   });
 
   it('checks a source-backed result against the round layout by its specs', () => {
-    const ctx = context(1);
+    const ctx = serverContext({ round: 1 });
     const aggregator = new WeightedAggregator();
     aggregator.reset(ctx);
     expect(aggregator.accept(result('site-1', { params: params([1, 2], 1, 0) }, 1), ctx)).toBe(true);
@@ -91,7 +77,7 @@ describe('WeightedAggregator with results whose tensors stay in a ParamSource', 
   });
 
   it('sums in float32 when asked and divides in the sums themselves: aggregate twice gives the same arrays', () => {
-    const ctx = context(1);
+    const ctx = serverContext({ round: 1 });
     const aggregator = new WeightedAggregator({ sumDType: 'F32' });
     aggregator.reset(ctx);
     aggregator.accept(result('site-1', { params: new Map([['w', f32([2], [1, 2])]]) }, 1), ctx);
@@ -104,7 +90,7 @@ describe('WeightedAggregator with results whose tensors stay in a ParamSource', 
   });
 
   it('refuses to aggregate a round in which a result failed half-way through being folded in', () => {
-    const ctx = context(1);
+    const ctx = serverContext({ round: 1 });
     const aggregator = new WeightedAggregator();
     aggregator.reset(ctx);
     expect(aggregator.accept(result('site-1', { params: params([1, 2, 3, 4], 1, 0) }, 1), ctx)).toBe(true);

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHearthError } from './errors.js';
-import { resolveInside, writeFileAtomic } from './files.js';
+import { resolveInside, writeFileAtomic, writeJsonAtomic } from './files.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -25,6 +25,15 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(path, 'not-a-dir', 'x'), 'new')).rejects.toThrow();
     expect(await readFile(path, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['out.json']);
+  });
+});
+
+describe('writeJsonAtomic', () => {
+  it('writes pretty JSON with a trailing newline, with the mode asked for', async () => {
+    const path = join(dir, 'secret.json');
+    await writeJsonAtomic(path, { token: 'x' }, { mode: 0o600 });
+    expect(await readFile(path, 'utf8')).toBe('{\n  "token": "x"\n}\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });
 

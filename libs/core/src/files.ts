@@ -15,18 +15,24 @@ async function writeAll(file: FileHandle, part: Uint8Array): Promise<void> {
   }
 }
 
+/** Options for {@link writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** File mode of the new file (0o600 for secrets, 0o755 for scripts). @default 0o666 less the umask */
+  readonly mode?: number;
+}
+
 /**
  * Writes `data` to `path` so that readers and crashes never see half a file: the bytes go to a temporary
  * file beside it (a random name, so concurrent writers never collide), are flushed to disk, then renamed
  * over `path`. Parts are written one after another, never joined, so a 4 GiB model needs no second copy.
  * The folder is created if needed; the temporary file is removed when anything fails.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const parts = typeof data === 'string' ? [new TextEncoder().encode(data)] : data instanceof Uint8Array ? [data] : data;
   try {
-    const file = await open(temporary, 'wx');
+    const file = await open(temporary, 'wx', options.mode);
     try {
       for (const part of parts) await writeAll(file, part);
       await file.sync();
@@ -38,6 +44,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     await rm(temporary, { force: true });
     throw err;
   }
+}
+
+/** {@link writeFileAtomic} of `value` as pretty-printed JSON with a trailing newline. */
+export function writeJsonAtomic(path: string, value: unknown, options: AtomicWriteOptions = {}): Promise<void> {
+  return writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 /** What {@link resolveInside} resolves. */

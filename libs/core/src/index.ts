@@ -42,5 +42,6 @@ export { createLogger, silentLogger } from './logger.js';
 export { SeededRandom } from './seeded-random.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { schemaProblem } from './schema-problem.js';
-export { resolveInside, writeFileAtomic } from './files.js';
+export { resolveInside, writeFileAtomic, writeJsonAtomic } from './files.js';
+export type { AtomicWriteOptions } from './files.js';
 export type { ResolveInsideOptions } from './files.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EventType, HearthError, silentLogger, writeFileAtomic } from '@hearth/core';
+import { EventType, HearthError, silentLogger, writeJsonAtomic } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { decodeShareable, encodeShareable } from '@hearth/codec';
 import { createBuiltinRegistry } from '@hearth/components';
@@ -128,7 +128,7 @@ export async function simulateJob(options: SimulateJobOptions): Promise<Simulate
     model: modelPath ?? null,
     stats,
   };
-  await writeFileAtomic(metricsPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeJsonAtomic(metricsPath, report);
   const error = outcome.error === undefined ? {} : { error: outcome.error };
   return { status: outcome.status, ...error, rounds, modelPath, metricsPath, streamsDir, stats };
 }

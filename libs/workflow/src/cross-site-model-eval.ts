@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataKind, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, resolveInside, writeFileAtomic } from '@hearth/core';
+import { DataKind, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, resolveInside, writeFileAtomic, writeJsonAtomic } from '@hearth/core';
 import type { Dxo, FLContext, TaskCompletionStatusValue } from '@hearth/core';
 import { WorkflowContextKey } from './context-keys.js';
 import { Controller } from './controller.js';
@@ -149,7 +149,7 @@ export class CrossSiteModelEval extends Controller {
     if (signal.aborted) return;
     const results = evaluation.matrix.toJSON();
     const dir = resolveInside({ root: ctx.engine.workspaceDir, path: this.args.resultsDir, what: 'results_dir' });
-    await writeFileAtomic(join(dir, 'cross_val_results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeJsonAtomic(join(dir, 'cross_val_results.json'), results);
     await writeFileAtomic(join(dir, 'cross_val_results.md'), evaluation.matrix.toMarkdown());
     this.#results = results;
     ctx.set(WorkflowContextKey.CROSS_SITE_RESULTS, results);

@@ -4,7 +4,7 @@ import { FederationErrorCode, federationError } from '../errors.js';
 import { SITE_NAME_PATTERN } from '../session/handshake.js';
 import { configPath, readConfigFile, readPemFile } from './config-file.js';
 import { DriverNameSchema } from './driver-name.js';
-import { DEFAULT_SPOOL_ABOVE_BYTES } from './server-config.js';
+import { DEFAULT_SPOOL_ABOVE_BYTES, SpoolAboveBytesSchema } from './spool-config.js';
 import type { DriverName } from './driver-name.js';
 
 const Millis = Type.Integer({ minimum: 1, maximum: 86_400_000 });
@@ -42,9 +42,7 @@ export const ClientConfigSchema = Type.Object(
       Type.Object({ initial_delay_ms: Type.Optional(Millis), max_delay_ms: Type.Optional(Millis) }, { additionalProperties: false }),
     ),
     job_server_grace_ms: Type.Optional(Millis),
-    spool_above_bytes: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 4294967296, description: 'payloads (models) larger than this go to a file in the job folder instead of memory' }),
-    ),
+    spool_above_bytes: Type.Optional(SpoolAboveBytesSchema),
     log_level: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },

@@ -4,12 +4,10 @@ import { FederationErrorCode, federationError } from '../errors.js';
 import { SITE_NAME_PATTERN } from '../session/handshake.js';
 import { configPath, readConfigFile, readPemFile } from './config-file.js';
 import { DriverNameSchema } from './driver-name.js';
+import { DEFAULT_SPOOL_ABOVE_BYTES, SpoolAboveBytesSchema } from './spool-config.js';
 import type { DriverName } from './driver-name.js';
 
 const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of a token, 64 lowercase hex digits' });
-/** Payloads above 1 GiB go to disk unless the config says otherwise. */
-export const DEFAULT_SPOOL_ABOVE_BYTES = 1024 ** 3;
-
 const Millis = Type.Integer({ minimum: 1, maximum: 86_400_000 });
 
 /**
@@ -48,9 +46,7 @@ export const ServerConfigSchema = Type.Object(
     max_running_jobs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     allow_custom_code: Type.Optional(Type.Boolean()),
     max_bundle_bytes: Type.Optional(Type.Integer({ minimum: 1024 })),
-    spool_above_bytes: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 4294967296, description: 'payloads (models) larger than this go to a file in the job folder instead of memory' }),
-    ),
+    spool_above_bytes: Type.Optional(SpoolAboveBytesSchema),
     log_level: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Driver } from '@hearth/comm';
-import { EventType, toError } from '@hearth/core';
+import { EventType, toError, writeJsonAtomic } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { createBuiltinRegistry } from '@hearth/components';
 import { EngineContextKey, ServerEngine } from '@hearth/engine';
@@ -10,7 +10,6 @@ import { appOf, buildJobServerApp } from '@hearth/runner';
 import { WorkflowContextKey } from '@hearth/workflow';
 import type { RoundSummary } from '@hearth/workflow';
 import { createDriver } from '../config/driver-name.js';
-import { writeJsonAtomic } from '../internal/atomic-write.js';
 import { checkValue } from '../internal/check-value.js';
 import { FederationErrorCode } from '../errors.js';
 import type { IpcChannel } from '../ipc/ipc-channel.js';

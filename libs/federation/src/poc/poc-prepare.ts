@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '@hearth/core';
 import { FederationErrorCode, federationError } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-write.js';
 import { generateToken, hashToken } from '../internal/tokens.js';
 import type { DriverName } from '../config/driver-name.js';
 import { POC_SERVER, PocLayout } from './poc-layout.js';

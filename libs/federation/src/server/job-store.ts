@@ -1,11 +1,10 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toError } from '@hearth/core';
+import { toError, writeFileAtomic, writeJsonAtomic } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { JobStatus, canTransition, isFinishedStatus, transition } from '@hearth/job';
 import type { JobStatusValue } from '@hearth/job';
 import { FederationErrorCode, federationError } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-write.js';
 import { checkValue } from '../internal/check-value.js';
 import { JobRecordSchema } from './job-record.js';
 import type { JobRecord } from './job-record.js';

@@ -2,8 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
+import { writeJsonAtomic } from '@hearth/core';
 import { FederationErrorCode } from '../errors.js';
-import { writeJsonAtomic } from '../internal/atomic-write.js';
 import { checkValue } from '../internal/check-value.js';
 
 /**

@@ -1,8 +1,6 @@
-import { constants } from 'node:buffer';
-import { BufferSink } from '@hearth/comm';
-import type { FileSink } from '@hearth/comm';
+import type { BufferSink, FileSink } from '@hearth/comm';
 import type { ClientTlsOptions, Driver, IncomingStream } from '@hearth/comm';
-import { decodeShareable, encodeShareableParts } from '@hearth/codec';
+import { encodeShareableParts } from '@hearth/codec';
 import { HeaderKey, ReturnCode, Shareable, toError } from '@hearth/core';
 import type { HearthError, Logger } from '@hearth/core';
 import { encodeAnalyticsMessage } from '@hearth/engine';
@@ -13,13 +11,11 @@ import type { BackoffOptions } from '../internal/backoff.js';
 import { checkValue, jsonBytes, parseJsonBytes } from '../internal/check-value.js';
 import { SessionClient } from '../session/session-client.js';
 import type { SessionMessengerOptions } from '../session/session-server.js';
-import { EndBodySchema, JobTopic, RevokeBodySchema, TaskMetaSchema } from './job-topic.js';
+import { EndBodySchema, JobTopic, RevokeBodySchema } from './job-topic.js';
 import type { TaskMeta } from './job-topic.js';
 import { Spool } from './spool.js';
 import type { SpoolOptions } from './spool.js';
-
-/** Default largest payload when large ones are spooled to disk. */
-const SPOOLED_PAYLOAD_LIMIT = 64 * 1024 ** 3;
+import { payloadLimit, taskPayloadSink } from './task-payload.js';
 
 /** Options for {@link NetworkClientTransport}. */
 export interface NetworkClientTransportOptions {
@@ -73,7 +69,7 @@ export class NetworkClientTransport implements ClientTransport {
     this.site = options.site;
     this.#options = options;
     this.#spool = options.spool === undefined ? undefined : new Spool(options.spool, options.logger);
-    this.#maxPayloadBytes = options.maxPayloadBytes ?? (this.#spool === undefined ? constants.MAX_LENGTH : SPOOLED_PAYLOAD_LIMIT);
+    this.#maxPayloadBytes = payloadLimit(options.maxPayloadBytes, this.#spool);
     this.#session = new SessionClient({
       driver: options.driver,
       host: options.host,
@@ -156,32 +152,15 @@ export class NetworkClientTransport implements ClientTransport {
   }
 
   #taskSink(incoming: IncomingStream): BufferSink | FileSink {
-    const what = 'task stream meta';
-    const meta = checkValue({
-      schema: TaskMetaSchema,
-      value: parseJsonBytes(incoming.meta, { what, code: FederationErrorCode.INVALID_MESSAGE }),
-      what,
-      code: FederationErrorCode.INVALID_MESSAGE,
+    return taskPayloadSink({
+      incoming,
+      what: 'task stream meta',
+      spool: this.#spool,
+      label: (meta) => `task-${meta.taskId}`,
+      maxPayloadBytes: this.#maxPayloadBytes,
+      loadSpooled: true,
+      receive: (meta, decode) => void this.#receive(meta, decode),
     });
-    const spool = this.#spool;
-    if (spool?.wants(incoming.totalBytes) === true) {
-      const sink = spool.sink(`task-${meta.taskId}`, incoming.totalBytes, this.#maxPayloadBytes);
-      void sink.result.then(
-        (path) => this.#receive(meta, () => spool.open(path, { maxBytes: this.#maxPayloadBytes, load: true })),
-        () => undefined,
-      );
-      return sink;
-    }
-    const sink = new BufferSink({ byteLength: incoming.totalBytes, maxBytes: this.#maxPayloadBytes });
-    void sink.result.then(
-      (segments) => {
-        const [bytes] = segments;
-        // A payload within maxPayloadBytes (at most buffer.constants.MAX_LENGTH here) always lands in one buffer.
-        if (bytes !== undefined && segments.length === 1) void this.#receive(meta, async () => decodeShareable(bytes, { maxBytes: this.#maxPayloadBytes }));
-      },
-      () => undefined,
-    );
-    return sink;
   }
 
   /** Hands a received task to the engine; `decode` reads it from memory or from its spooled file. A task that cannot be read is answered BAD_TASK_DATA. */

@@ -1,26 +1,22 @@
-import { constants } from 'node:buffer';
-import { BufferSink } from '@hearth/comm';
-import type { FileSink } from '@hearth/comm';
+import type { BufferSink, FileSink } from '@hearth/comm';
 import type { Connection, Driver, IncomingStream, ServerTlsOptions } from '@hearth/comm';
-import { decodeShareable, encodeShareableParts } from '@hearth/codec';
+import { encodeShareableParts } from '@hearth/codec';
 import { HeaderKey, ReturnCode, Shareable, toError } from '@hearth/core';
 import type { Logger } from '@hearth/core';
 import { decodeAnalyticsMessage, EngineErrorCode, engineError } from '@hearth/engine';
 import type { ServerTransport, ServerTransportHandler, TaskMessage } from '@hearth/engine';
 import { FederationErrorCode, federationError } from '../errors.js';
-import { checkValue, jsonBytes, parseJsonBytes } from '../internal/check-value.js';
+import { jsonBytes } from '../internal/check-value.js';
 import { tokenMatches } from '../internal/tokens.js';
 import type { Hello } from '../session/handshake.js';
 import type { ServerSession } from '../session/server-session.js';
 import { SessionServer } from '../session/session-server.js';
 import type { SessionMessengerOptions } from '../session/session-server.js';
-import { JobTopic, TaskMetaSchema } from './job-topic.js';
+import { JobTopic } from './job-topic.js';
 import type { TaskMeta } from './job-topic.js';
 import { Spool } from './spool.js';
 import type { SpoolOptions } from './spool.js';
-
-/** Default largest payload when large ones are spooled to disk. */
-const SPOOLED_PAYLOAD_LIMIT = 64 * 1024 ** 3;
+import { payloadLimit, taskPayloadSink } from './task-payload.js';
 
 /** Options for {@link NetworkServerTransport}. */
 export interface NetworkServerTransportOptions {
@@ -52,12 +48,6 @@ export interface NetworkServerTransportOptions {
   readonly logger: Logger;
 }
 
-/** The one buffer a completed {@link BufferSink} holds (payloads are capped below one segment). */
-function single(segments: readonly Uint8Array[]): Uint8Array {
-  const [first] = segments;
-  return segments.length === 1 && first !== undefined ? first : Buffer.concat(segments);
-}
-
 /**
  * The server end of a job over the network, for the server job process. Clients connect to it directly
  * and log in with their site name and job token; each site's identity is bound to its connection. Tasks
@@ -79,7 +69,7 @@ export class NetworkServerTransport implements ServerTransport {
     }
     this.#options = options;
     this.#spool = options.spool === undefined ? undefined : new Spool(options.spool, options.logger);
-    this.#maxPayloadBytes = options.maxPayloadBytes ?? (this.#spool === undefined ? constants.MAX_LENGTH : SPOOLED_PAYLOAD_LIMIT);
+    this.#maxPayloadBytes = payloadLimit(options.maxPayloadBytes, this.#spool);
     this.#server = new SessionServer({
       driver: options.driver,
       ...(options.host === undefined ? {} : { host: options.host }),
@@ -186,28 +176,15 @@ export class NetworkServerTransport implements ServerTransport {
   }
 
   #resultSink(site: string, incoming: IncomingStream): BufferSink | FileSink {
-    const what = `result stream meta from ${site}`;
-    const meta = checkValue({
-      schema: TaskMetaSchema,
-      value: parseJsonBytes(incoming.meta, { what, code: FederationErrorCode.INVALID_MESSAGE }),
-      what,
-      code: FederationErrorCode.INVALID_MESSAGE,
+    return taskPayloadSink({
+      incoming,
+      what: `result stream meta from ${site}`,
+      spool: this.#spool,
+      label: (meta) => `${site}-${meta.taskId}`,
+      maxPayloadBytes: this.#maxPayloadBytes,
+      loadSpooled: false,
+      receive: (meta, decode) => void this.#deliver(site, meta, decode),
     });
-    const spool = this.#spool;
-    if (spool?.wants(incoming.totalBytes) === true) {
-      const sink = spool.sink(`${site}-${meta.taskId}`, incoming.totalBytes, this.#maxPayloadBytes);
-      void sink.result.then(
-        (path) => this.#deliver(site, meta, () => spool.open(path, { maxBytes: this.#maxPayloadBytes, load: false })),
-        () => undefined,
-      );
-      return sink;
-    }
-    const sink = new BufferSink({ byteLength: incoming.totalBytes, maxBytes: this.#maxPayloadBytes });
-    void sink.result.then(
-      (segments) => this.#deliver(site, meta, async () => decodeShareable(single(segments), { maxBytes: this.#maxPayloadBytes })),
-      () => undefined,
-    );
-    return sink;
   }
 
   /** Hands a received result to the engine; `decode` reads it from memory or from its spooled file. */
