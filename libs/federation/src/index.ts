@@ -28,6 +28,7 @@ export type { ServerJobRuntimeOptions } from './job-process/server-job-runtime.j
 export { runClientJob } from './job-process/client-job-runtime.js';
 export type { ClientJobRuntimeOptions } from './job-process/client-job-runtime.js';
 export { clientJobProcessMain, serverJobProcessMain } from './job-process/job-process-main.js';
+export { JOB_PROCESS_MALLOC_TUNABLES, JOB_PROCESS_NODE_FLAGS, JOB_PROCESS_NODE_FLAGS_ENV, jobProcessNodeFlags, withMallocTunables } from './job-process/job-process-tuning.js';
 export { ServerDaemon } from './server/server-daemon.js';
 export type { ServerDaemonOptions } from './server/server-daemon.js';
 export { AdminEndpoint } from './server/admin-endpoint.js';

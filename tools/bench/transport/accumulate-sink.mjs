@@ -29,19 +29,26 @@ export class WeightedSum {
       const expected = this.header.subarray(offset, offset + done);
       if (Buffer.compare(chunk.subarray(0, done), expected) !== 0) throw new Error(`result header differs from the global model's at bytes [${offset}, ${offset + done})`);
     }
-    const bytes = new Uint8Array(this.scratch.buffer);
+    const most = this.scratch.byteLength;
     while (done < chunk.byteLength) {
       const at = offset + done;
       const t = this.#tensorAt(at);
       const sum = this.sums[t];
       const within = at - this.starts[t];
-      const count = Math.min(chunk.byteLength - done, sum.byteLength - within, bytes.byteLength);
-      bytes.set(chunk.subarray(done, done + count));
+      const count = Math.min(chunk.byteLength - done, sum.byteLength - within, most);
       const first = within / 4;
-      const values = this.scratch;
+      const values = this.#float32s(chunk, done, count);
       for (let i = 0, n = count / 4; i < n; i += 1) sum[first + i] += weight * values[i];
       done += count;
     }
+  }
+
+  /** The `count` bytes of `chunk` at `at` as float32s: a view where they are 4-byte aligned, else a copy in the scratch buffer. */
+  #float32s(chunk, at, count) {
+    const start = chunk.byteOffset + at;
+    if (start % 4 === 0) return new Float32Array(chunk.buffer, start, count / 4);
+    new Uint8Array(this.scratch.buffer).set(chunk.subarray(at, at + count));
+    return this.scratch;
   }
 
   #tensorAt(offset) {

@@ -5,7 +5,7 @@
 // throughput per direction and the peak RSS of every process, for grpc and ws.
 // Run after `npm run build` (about 10 minutes on 2 cores):
 //   node tools/bench/transport/bench.mjs [--drivers grpc,ws] [--cases 18MiB,1GiB,4GiB] [--baseline x.json [--baseline-label text]]
-//                                        [--name transport] [--notes notes.md] [--cpu-prof dir] [--node-flags="..."]
+//                                        [--name transport] [--notes notes.md] [--cpu-prof dir] [--node-flags="..."] [--untuned]
 //   node tools/bench/transport/bench.mjs --render docs/benchmarks/transport.json [--baseline ...] [--notes ...]
 // Writes docs/benchmarks/<name>.json and <name>.md (default name: transport).
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { jobProcessNodeFlags, withMallocTunables } from '@hearth/federation';
 import { machineInfo, machineLine } from '../lib/machine.mjs';
 import { writeResults } from '../lib/write-results.mjs';
 
@@ -43,13 +44,16 @@ const { values: args } = parseArgs({
     name: { type: 'string', default: 'transport' },
     'cpu-prof': { type: 'string' },
     'node-flags': { type: 'string', default: '' },
+    /** Start the processes without the job-process tuning (malloc tunables and V8 flags), as before it existed. */
+    untuned: { type: 'boolean', default: false },
     notes: { type: 'string' },
     render: { type: 'string' },
   },
 });
 const drivers = args.drivers.split(',');
-/** Node options for the server and client processes (for example a larger young generation). */
-const nodeFlags = args['node-flags'].split(' ').filter((flag) => flag !== '');
+/** The server and clients start like Hearth's job processes (their V8 flags and malloc tunables), plus --node-flags. */
+const nodeFlags = [...(args.untuned ? [] : jobProcessNodeFlags(process.env)), ...args['node-flags'].split(' ').filter((flag) => flag !== '')];
+const childEnv = args.untuned ? process.env : withMallocTunables(process.env);
 const cases = args.cases.split(',').map((key) => {
   if (CASES[key] === undefined) throw new Error(`unknown case ${key}; known: ${Object.keys(CASES).join(', ')}`);
   return { key, ...CASES[key] };
@@ -78,7 +82,7 @@ function certificates(sites) {
 /** Starts `script` in a fresh Node process; resolves with its JSON lines once it exits. */
 function start(script, scriptArgs, onLine) {
   const nodeArgs = [...nodeFlags, ...(args['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`])];
-  const child = spawn(process.execPath, [...nodeArgs, join(here, script), ...scriptArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(here, script), ...scriptArgs], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let stderr = '';
   let buffered = '';
@@ -232,6 +236,7 @@ const settings = earlier?.settings ?? {
   window: process.env.HEARTH_BENCH_WINDOW ?? 'default',
   http2WindowBytes: process.env.HEARTH_BENCH_HTTP2_WINDOW_BYTES ?? 'default',
   nodeFlags: nodeFlags.join(' '),
+  glibcTunables: childEnv.GLIBC_TUNABLES ?? '',
 };
 const runs = earlier?.runs ?? (await measure());
 
@@ -299,6 +304,7 @@ const markdown = [
   'in all processes during that direction. Server waiting for a CPU: the share of the transfer time the server\'s main',
   'thread was runnable but not running (/proc schedstat), i.e. time other programs on the machine took from it;',
   'load average: the machine\'s 1-minute load average when the run started (2 cores: above 2, processes queue).',
+  `Node flags of the server and client processes: ${settings.nodeFlags ? `\`${settings.nodeFlags}\`` : 'none'}; their GLIBC_TUNABLES: ${settings.glibcTunables ? `\`${settings.glibcTunables}\`` : 'none'} (the job-process tuning Hearth's daemons apply, unless \`--untuned\`).`,
   '',
   'Targets (issue "Network runtime"): at least 300 MB/s per direction for 1 GiB on loopback; peak RSS under',
   'model + 512 MiB on each client and under 2 × model + 512 MiB on the server for 4 GiB.',

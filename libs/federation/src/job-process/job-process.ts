@@ -7,6 +7,7 @@ import type { Logger } from '@hearth/core';
 import { FederationErrorCode, federationError } from '../errors.js';
 import { nodeChannel } from '../ipc/ipc-channel.js';
 import type { IpcChannel } from '../ipc/ipc-channel.js';
+import { jobProcessNodeFlags, withMallocTunables } from './job-process-tuning.js';
 
 /** How a job process ended. */
 export interface JobProcessExitInfo {
@@ -28,8 +29,9 @@ export interface JobProcessOptions {
 
 /**
  * One job process seen from its daemon: a `child_process.fork` of the job entry with an IPC channel, its
- * output in a file, and its exit as a promise. The child gets the daemon's environment but none of its
- * Node flags, and runs in the daemon's process group, so killing the group takes it down too.
+ * output in a file, and its exit as a promise. The child gets the daemon's environment but none of its Node
+ * flags, plus the job-process tuning (job-process-tuning.ts: malloc tunables and V8 flags), and runs in the
+ * daemon's process group, so killing the group takes it down too.
  */
 export class JobProcess {
   readonly channel: IpcChannel;
@@ -62,11 +64,16 @@ export class JobProcess {
     mkdirSync(dirname(options.outputFile), { recursive: true });
     const output = openSync(options.outputFile, 'a', 0o640);
     try {
-      const child = fork(options.entry, [], { execArgv: [], stdio: ['ignore', output, output, 'ipc'], serialization: 'json' });
+      const child = fork(options.entry, [], {
+        execArgv: jobProcessNodeFlags(process.env),
+        env: withMallocTunables(process.env),
+        stdio: ['ignore', output, output, 'ipc'],
+        serialization: 'json',
+      });
       child.channel?.unref();
-      const process = new JobProcess(child, options.logger);
+      const jobProcess = new JobProcess(child, options.logger);
       options.logger.info({ pid: child.pid, entry: options.entry }, 'job process started');
-      return process;
+      return jobProcess;
     } catch (err) {
       throw federationError(FederationErrorCode.JOB_PROCESS_FAILED, `cannot start a job process from ${options.entry}: ${toError(err).message}`, { cause: err });
     } finally {
