@@ -78,7 +78,11 @@ describe('built-in registry', () => {
             type: 'ScatterAndGather',
             args: { num_rounds: 3, wait_time_after_min_received: 2.5, model_updater_id: 'optimizer', best_metric: 'val_accuracy' },
           },
-          { id: 'scaffold', type: 'ScatterAndGatherScaffold', args: { min_clients: 2, global_learning_rate: 0.5, best_metric: 'val_loss', best_mode: 'min' } },
+          {
+            id: 'scaffold',
+            type: 'ScatterAndGatherScaffold',
+            args: { min_clients: 2, global_learning_rate: 0.5, best_metric: 'val_loss', best_mode: 'min', ignore_result_error: true },
+          },
           {
             id: 'cross_site',
             type: 'CrossSiteModelEval',
@@ -101,11 +105,12 @@ describe('built-in registry', () => {
         modelUpdaterId: 'optimizer',
         bestMetric: 'val_accuracy',
         bestMode: 'max',
+        ignoreResultError: false,
       });
       const scaffold = app.components.get('scaffold') as ScatterAndGatherScaffold;
       expect(scaffold).toBeInstanceOf(ScatterAndGatherScaffold);
       expect(scaffold.globalLearningRate).toBe(0.5);
-      expect(scaffold.args).toMatchObject({ minClients: 2, bestMetric: 'val_loss', bestMode: 'min', modelUpdaterId: undefined });
+      expect(scaffold.args).toMatchObject({ minClients: 2, bestMetric: 'val_loss', bestMode: 'min', modelUpdaterId: undefined, ignoreResultError: true });
       expect((app.components.get('cross_site') as CrossSiteModelEval).args).toEqual({
         submitModelTaskName: 'submit_model',
         validationTaskName: 'validate',

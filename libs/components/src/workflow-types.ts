@@ -21,6 +21,7 @@ const sagProperties = {
   model_updater_id: Type.Optional(Type.String({ minLength: 1, description: 'component id of a model updater (a ServerOptimizer for FedOpt)' })),
   best_metric: Type.Optional(Type.String({ minLength: 1, description: 'round metric whose improvement saves the evaluated model as tag best' })),
   best_mode: Type.Union([Type.Literal('max'), Type.Literal('min')], { default: 'max', description: 'whether a larger or smaller best_metric is better' }),
+  ignore_result_error: Type.Boolean({ default: false, description: 'skip client results with an error return code instead of failing the job' }),
 };
 
 const ScatterAndGatherSchema = Type.Object(sagProperties, { additionalProperties: false });
@@ -38,6 +39,7 @@ function scatterAndGatherArgs(args: Static<typeof ScatterAndGatherSchema>): Scat
     persistEveryNRounds: args.persist_every_n_rounds,
     snapshotEveryNRounds: args.snapshot_every_n_rounds,
     bestMode: args.best_mode,
+    ignoreResultError: args.ignore_result_error,
     ...(args.snapshot_store_id === undefined ? {} : { snapshotStoreId: args.snapshot_store_id }),
     ...(args.model_updater_id === undefined ? {} : { modelUpdaterId: args.model_updater_id }),
     ...(args.best_metric === undefined ? {} : { bestMetric: args.best_metric }),

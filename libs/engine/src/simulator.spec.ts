@@ -184,22 +184,34 @@ describe('Simulator', () => {
     expect(result.tasksExecuted).toBeLessThan(15);
   });
 
-  it('reports a client whose app cannot be built as an execution error', async () => {
-    const { app } = sagApp({ minClients: 2, numRounds: 1 });
-    const simulator = new Simulator(
-      options({
-        clients: ['good', 'bad'],
-        threads: 2,
-        serverApp: app,
-        clientAppFactory: (site) => {
-          if (site === 'bad') throw new Error('no data for bad');
-          return appWith(new TowardsTarget(2));
-        },
-      }),
-    );
-    const result = await simulator.run();
-    expect(result.status).toBe(RunStatus.COMPLETED);
-    expect((app.workflows[0] as ScatterAndGather).history[0]!.clients).toEqual(['good']);
+  describe('a client whose app cannot be built answers with an execution error', () => {
+    const run = (ignoreResultError: boolean): { app: ServerApp; result: ReturnType<Simulator['run']> } => {
+      const { app } = sagApp({ minClients: 2, numRounds: 1, ignoreResultError });
+      const simulator = new Simulator(
+        options({
+          clients: ['good', 'bad'],
+          threads: 2,
+          serverApp: app,
+          clientAppFactory: (site) => {
+            if (site === 'bad') throw new Error('no data for bad');
+            return appWith(new TowardsTarget(2));
+          },
+        }),
+      );
+      return { app, result: simulator.run() };
+    };
+
+    it('which fails the job, naming the site and the error', async () => {
+      const result = await run(false).result;
+      expect(result.status).toBe(RunStatus.FAILED);
+      expect(result.error?.message).toMatch(/bad returned an error result in round 0 \(EXECUTION_EXCEPTION: .*no data for bad/);
+    });
+
+    it('which the workflow skips with ignoreResultError', async () => {
+      const { app, result } = run(true);
+      expect((await result).status).toBe(RunStatus.COMPLETED);
+      expect((app.workflows[0] as ScatterAndGather).history[0]!.clients).toEqual(['good']);
+    });
   });
 
   it('releases an app whose swap-in fails after it was built', async () => {

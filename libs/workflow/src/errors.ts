@@ -21,6 +21,8 @@ export const WorkflowErrorCode = {
   COMPONENT_TYPE: 'HEARTH_ERR_WORKFLOW_COMPONENT_TYPE',
   /** A model or aggregate cannot be used (wrong DXO kind, mismatched tensor names, dtypes or shapes). */
   INVALID_MODEL: 'HEARTH_ERR_WORKFLOW_INVALID_MODEL',
+  /** A client returned an error result and the workflow does not ignore result errors. */
+  RESULT_ERROR: 'HEARTH_ERR_WORKFLOW_RESULT_ERROR',
   /** A round ended without a single accepted contribution. */
   NO_CONTRIBUTIONS: 'HEARTH_ERR_WORKFLOW_NO_CONTRIBUTIONS',
   /** A workflow needs clients and none is connected. */

@@ -6,7 +6,7 @@ import type { PushTaskRequest } from './controller-host.js';
 import { WorkflowErrorCode } from './errors.js';
 import { InMemorySnapshotStore } from './in-memory-snapshot-store.js';
 import type { RoundSummary } from './round-summary.js';
-import { ScatterAndGather } from './scatter-and-gather.js';
+import { ScatterAndGather, compileScatterAndGatherArgs } from './scatter-and-gather.js';
 import type { ScatterAndGatherArgs } from './scatter-and-gather.js';
 import { FakeHost } from './testing/fake-host.js';
 import { MeanAggregator, MemoryPersistor, firstWeight } from './testing/toy-components.js';
@@ -102,18 +102,33 @@ describe('ScatterAndGather', () => {
     expect(persistor.saves.map((s) => s.tag)).toEqual(['last', 'last', 'final']);
   });
 
-  it('skips results with an error return code and aggregates the others', async () => {
+  it('fails the job on an error result by default, naming the site, the round and the error', async () => {
     const reply = (request: PushTaskRequest): Shareable =>
       request.client === 'c' ? Shareable.withReturnCode(ReturnCode.EXECUTION_EXCEPTION, 'out of memory') : train(request);
-    const { sag, run } = setup({ args: { numRounds: 1 }, reply });
+    const { sag, persistor, run } = setup({ args: { numRounds: 2 }, reply });
+    const failure = run();
+    await expect(failure).rejects.toMatchObject({ code: WorkflowErrorCode.RESULT_ERROR, context: { client: 'c', round: 0 } });
+    await expect(failure).rejects.toThrow(/c returned an error result in round 0 \(EXECUTION_EXCEPTION: out of memory\)/);
+    expect(sag.history).toHaveLength(0);
+    expect(persistor.saves.map((s) => s.tag)).not.toContain('last');
+  });
+
+  it('with ignoreResultError, skips results with an error return code and aggregates the others', async () => {
+    const reply = (request: PushTaskRequest): Shareable =>
+      request.client === 'c' ? Shareable.withReturnCode(ReturnCode.EXECUTION_EXCEPTION, 'out of memory') : train(request);
+    const { sag, run } = setup({ args: { numRounds: 1, ignoreResultError: true }, reply });
     await run();
     expect([...sag.history[0]!.clients].sort()).toEqual(['a', 'b']);
     expect(sag.globalModel!.requireParams().get('w')!.data[0]).toBeCloseTo(0.75, 10);
   });
 
   it('fails the round when no contribution is accepted', async () => {
-    const { run } = setup({ args: { numRounds: 1 }, reply: () => Shareable.withReturnCode(ReturnCode.EXECUTION_EXCEPTION) });
+    const { run } = setup({ args: { numRounds: 1, ignoreResultError: true }, reply: () => Shareable.withReturnCode(ReturnCode.EXECUTION_EXCEPTION) });
     await expect(run()).rejects.toMatchObject({ code: WorkflowErrorCode.NO_CONTRIBUTIONS });
+  });
+
+  it('rejects an ignoreResultError that is not a boolean', () => {
+    expect(() => compileScatterAndGatherArgs({ ignoreResultError: 'yes' as unknown as boolean })).toThrow(/ignoreResultError must be true or false, got "yes"/);
   });
 
   it('applies WEIGHT_DIFF aggregates by adding them to the global model', async () => {

@@ -1,5 +1,5 @@
 import { DataKind, Dxo, EventType, HeaderKey, MetaKey, ReturnCode, Shareable, TaskCompletionStatus, toError } from '@hearth/core';
-import type { Aggregator, FLContext, JsonObject, ModelPersistor, ParamMap } from '@hearth/core';
+import type { Aggregator, FLContext, HearthError, JsonObject, ModelPersistor, ParamMap } from '@hearth/core';
 import type { ModelUpdater } from '@hearth/algorithms';
 import { applyModelUpdate } from './apply-model-update.js';
 import { WorkflowContextKey } from './context-keys.js';
@@ -8,7 +8,7 @@ import type { ControllerClientTask } from './controller-task.js';
 import { createTask } from './create-task.js';
 import { WorkflowErrorCode, workflowError } from './errors.js';
 import { InMemorySnapshotStore } from './in-memory-snapshot-store.js';
-import { durationArg, intArg, nameArg, oneOfArg, optionalNameArg } from './internal/check-args.js';
+import { boolArg, durationArg, intArg, nameArg, oneOfArg, optionalNameArg } from './internal/check-args.js';
 import { isAggregator, isModelPersistor, isModelUpdater, requireComponent } from './internal/require-component.js';
 import { RoundMetrics } from './internal/round-metrics.js';
 import type { RoundSummary } from './round-summary.js';
@@ -63,6 +63,12 @@ export interface ScatterAndGatherArgs {
   readonly bestMetric?: string;
   /** Whether a larger or a smaller `bestMetric` is better. @default 'max' */
   readonly bestMode?: BestModeValue;
+  /**
+   * Skip a client result with an error return code and go on with the others (NVFlare's
+   * `ignore_result_error`). False fails the job on the first such result, naming the site and its error.
+   * @default false
+   */
+  readonly ignoreResultError?: boolean;
 }
 
 /** {@link ScatterAndGatherArgs} with every default applied and every value checked. */
@@ -92,6 +98,7 @@ export function compileScatterAndGatherArgs(args: ScatterAndGatherArgs, workflow
     modelUpdaterId: optionalNameArg(args.modelUpdaterId, { workflow, name: 'modelUpdaterId' }),
     bestMetric: optionalNameArg(args.bestMetric, { workflow, name: 'bestMetric' }),
     bestMode: oneOfArg(args.bestMode ?? BestMode.MAX, { workflow, name: 'bestMode', allowed: [BestMode.MAX, BestMode.MIN] }),
+    ignoreResultError: boolArg(args.ignoreResultError ?? false, { workflow, name: 'ignoreResultError' }),
   };
 }
 
@@ -286,6 +293,7 @@ export class ScatterAndGather extends Controller {
 
     const metrics = new RoundMetrics();
     let accepted = 0;
+    let resultError: HearthError | undefined;
     const model = this.#requireModel();
     const task = createTask({
       name: this.args.trainTaskName,
@@ -298,6 +306,11 @@ export class ScatterAndGather extends Controller {
         const result = clientTask.result;
         clientTask.result = undefined;
         if (result === undefined) return;
+        if (result.returnCode !== ReturnCode.OK && !this.args.ignoreResultError) {
+          resultError ??= this.#resultError({ client: clientTask.client, result, round });
+          this.cancelTask(task);
+          return;
+        }
         const contribution = this.#contribute({ clientTask, result, ctx: resultCtx, aggregator });
         if (contribution !== undefined) {
           accepted += 1;
@@ -311,6 +324,7 @@ export class ScatterAndGather extends Controller {
       signal,
     });
     if (signal.aborted || status === TaskCompletionStatus.ABORTED) return false;
+    if (resultError !== undefined) throw resultError;
     if (accepted === 0) {
       throw workflowError(WorkflowErrorCode.NO_CONTRIBUTIONS, `round ${round} ended (${status}) without an accepted contribution`, {
         round,
@@ -319,6 +333,9 @@ export class ScatterAndGather extends Controller {
     }
     if (status !== TaskCompletionStatus.OK) {
       this.host.logger.warn({ round, status, accepted }, 'round task did not end ok; aggregating the contributions that arrived');
+    }
+    if (accepted < this.args.minClients) {
+      this.host.logger.warn({ round, accepted, minClients: this.args.minClients }, `round ${round} aggregates ${accepted} contributions, fewer than min_clients`);
     }
 
     await this.fireEvent(EventType.BEFORE_AGGREGATION, ctx);
@@ -404,6 +421,14 @@ export class ScatterAndGather extends Controller {
       this.host.logger.error({ ...log, err: toError(err) }, 'aggregator failed on a contribution; skipping it');
     }
     return undefined;
+  }
+
+  /** The error that ends the job when a client's result carries an error return code. */
+  #resultError(input: { readonly client: string; readonly result: Shareable; readonly round: number }): HearthError {
+    const { client, result, round } = input;
+    const detail = result.stringHeader(HeaderKey.ERROR_MESSAGE);
+    const message = `${client} returned an error result in round ${round} (${result.returnCode}${detail === undefined ? '' : `: ${detail}`}); set ignore_result_error to skip such results`;
+    return workflowError(WorkflowErrorCode.RESULT_ERROR, message, { client, round, returnCode: result.returnCode });
   }
 
   #setModel(model: Dxo, source: string): void {

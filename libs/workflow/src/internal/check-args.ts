@@ -39,6 +39,14 @@ export function nameArg(value: unknown, spec: ArgSpec): string {
   return value;
 }
 
+/** A boolean argument. */
+export function boolArg(value: unknown, spec: ArgSpec): boolean {
+  if (typeof value !== 'boolean') {
+    throw workflowError(WorkflowErrorCode.INVALID_ARGS, `${spec.workflow}: ${spec.name} must be true or false, got ${JSON.stringify(value)}`, { [spec.name]: value });
+  }
+  return value;
+}
+
 /** One of `allowed`. */
 export function oneOfArg<T extends string>(value: unknown, spec: ArgSpec & { readonly allowed: readonly T[] }): T {
   if (typeof value !== 'string' || !(spec.allowed as readonly string[]).includes(value)) {
