@@ -11,6 +11,10 @@ export const WorkflowContextKey = {
   NUM_ROUNDS: 'num_rounds',
   /** The current global model (a WEIGHTS Dxo). */
   GLOBAL_MODEL: 'global_model',
+  /** The client result being handed to the aggregator (a Shareable), set for BEFORE/AFTER_CONTRIBUTION_ACCEPT. */
+  TRAINING_RESULT: 'training_result',
+  /** Whether the aggregator accepted that result (boolean), set for AFTER_CONTRIBUTION_ACCEPT. */
+  AGGREGATION_ACCEPTED: 'aggregation_accepted',
   /** The aggregate of the round (a Shareable), set for AFTER_AGGREGATION. */
   AGGREGATION_RESULT: 'aggregation_result',
   /** The round's {@link RoundSummary}, set for ROUND_DONE. */

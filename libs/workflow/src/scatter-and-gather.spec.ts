@@ -97,9 +97,43 @@ describe('ScatterAndGather', () => {
   it('fires the round events in order and persists every round and at the end', async () => {
     const { log, persistor, run } = setup({ args: { numRounds: 2 } });
     await run();
-    const round = [EventType.ROUND_STARTED, EventType.BEFORE_AGGREGATION, EventType.AFTER_AGGREGATION, EventType.GLOBAL_WEIGHTS_UPDATED, EventType.ROUND_DONE];
+    const contribution = [EventType.BEFORE_CONTRIBUTION_ACCEPT, EventType.AFTER_CONTRIBUTION_ACCEPT];
+    const round = [
+      EventType.ROUND_STARTED,
+      ...contribution,
+      ...contribution,
+      ...contribution,
+      EventType.BEFORE_AGGREGATION,
+      EventType.AFTER_AGGREGATION,
+      EventType.GLOBAL_WEIGHTS_UPDATED,
+      EventType.ROUND_DONE,
+    ];
     expect(log.seen).toEqual([EventType.INITIAL_MODEL_LOADED, ...round, ...round]);
     expect(persistor.saves.map((s) => s.tag)).toEqual(['last', 'last', 'final']);
+  });
+
+  it('gives the contribution events the result and whether the aggregator accepted it', async () => {
+    class ContributionLog extends FLComponent {
+      readonly seen: Array<{ readonly type: EventTypeValue; readonly kind: string | undefined; readonly accepted: unknown }> = [];
+      override handleEvent(type: EventTypeValue, ctx: FLContext): void {
+        if (type !== EventType.BEFORE_CONTRIBUTION_ACCEPT && type !== EventType.AFTER_CONTRIBUTION_ACCEPT) return;
+        const result = ctx.get<Shareable>(WorkflowContextKey.TRAINING_RESULT);
+        this.seen.push({ type, kind: result?.dxo?.kind, accepted: type === EventType.AFTER_CONTRIBUTION_ACCEPT ? ctx.get(WorkflowContextKey.AGGREGATION_ACCEPTED) : undefined });
+      }
+    }
+    const contributions = new ContributionLog();
+    const diff = (): Shareable => Shareable.fromDxo(new Dxo({ kind: DataKind.WEIGHT_DIFF, params: new Map([['w', f64([1], [1])]]) }));
+    const reply = (request: PushTaskRequest): Shareable => (request.client === 'c' ? diff() : train(request));
+    const { sag, run } = setup({ args: { numRounds: 1 }, reply, extra: [['contributions', contributions]] });
+    await run();
+    const after = contributions.seen.filter((e) => e.type === EventType.AFTER_CONTRIBUTION_ACCEPT);
+    expect(contributions.seen.map((e) => e.type)).toEqual(Array.from({ length: 3 }, () => [EventType.BEFORE_CONTRIBUTION_ACCEPT, EventType.AFTER_CONTRIBUTION_ACCEPT]).flat());
+    expect(after.map((e) => [e.kind, e.accepted]).sort()).toEqual([
+      [DataKind.WEIGHTS, true],
+      [DataKind.WEIGHTS, true],
+      [DataKind.WEIGHT_DIFF, false],
+    ]);
+    expect([...sag.history[0]!.clients].sort()).toEqual(['a', 'b']);
   });
 
   it('fails the job on an error result by default, naming the site, the round and the error', async () => {

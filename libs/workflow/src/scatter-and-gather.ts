@@ -294,6 +294,7 @@ export class ScatterAndGather extends Controller {
     const metrics = new RoundMetrics();
     let accepted = 0;
     let resultError: HearthError | undefined;
+    let contributions = Promise.resolve();
     const model = this.#requireModel();
     const task = createTask({
       name: this.args.trainTaskName,
@@ -311,11 +312,14 @@ export class ScatterAndGather extends Controller {
           this.cancelTask(task);
           return;
         }
-        const contribution = this.#contribute({ clientTask, result, ctx: resultCtx, aggregator });
-        if (contribution !== undefined) {
-          accepted += 1;
-          metrics.add(clientTask.client, contribution);
-        }
+        // Results are folded one at a time, in arrival order, each between its contribution events.
+        contributions = contributions.then(async () => {
+          const contribution = await this.#contribute({ clientTask, result, ctx: resultCtx, aggregator });
+          if (contribution !== undefined) {
+            accepted += 1;
+            metrics.add(clientTask.client, contribution);
+          }
+        });
       },
     });
     const status = await this.broadcastAndWait(task, {
@@ -323,6 +327,7 @@ export class ScatterAndGather extends Controller {
       waitTimeAfterMinReceivedMs: this.args.waitTimeAfterMinReceivedMs,
       signal,
     });
+    await contributions;
     if (signal.aborted || status === TaskCompletionStatus.ABORTED) return false;
     if (resultError !== undefined) throw resultError;
     if (accepted === 0) {
@@ -394,18 +399,35 @@ export class ScatterAndGather extends Controller {
     return best;
   }
 
-  #contribute(input: {
+  /**
+   * Hands an OK result to the aggregator between BEFORE_CONTRIBUTION_ACCEPT and AFTER_CONTRIBUTION_ACCEPT
+   * (`TRAINING_RESULT` and `AGGREGATION_ACCEPTED` in the result's context); returns what the aggregator
+   * accepted, or undefined.
+   */
+  async #contribute(input: {
     readonly clientTask: ControllerClientTask;
     readonly result: Shareable;
     readonly ctx: FLContext;
     readonly aggregator: Aggregator;
-  }): Shareable | undefined {
-    const { clientTask, result, ctx, aggregator } = input;
-    const log = { client: clientTask.client, task: clientTask.task.name };
+  }): Promise<Shareable | undefined> {
+    const { clientTask, result, ctx } = input;
     if (result.returnCode !== ReturnCode.OK) {
-      this.host.logger.warn({ ...log, rc: result.returnCode, error: result.stringHeader(HeaderKey.ERROR_MESSAGE) }, 'skipping a result with an error return code');
+      const log = { client: clientTask.client, task: clientTask.task.name, rc: result.returnCode, error: result.stringHeader(HeaderKey.ERROR_MESSAGE) };
+      this.host.logger.warn(log, 'skipping a result with an error return code');
       return undefined;
     }
+    ctx.set(WorkflowContextKey.TRAINING_RESULT, result);
+    await this.fireEvent(EventType.BEFORE_CONTRIBUTION_ACCEPT, ctx);
+    const contribution = this.#accept(input);
+    ctx.set(WorkflowContextKey.AGGREGATION_ACCEPTED, contribution !== undefined);
+    await this.fireEvent(EventType.AFTER_CONTRIBUTION_ACCEPT, ctx);
+    return contribution;
+  }
+
+  /** Opens the result and gives it to the aggregator; returns what it accepted, or undefined (logged). */
+  #accept(input: { readonly clientTask: ControllerClientTask; readonly result: Shareable; readonly ctx: FLContext; readonly aggregator: Aggregator }): Shareable | undefined {
+    const { clientTask, result, ctx, aggregator } = input;
+    const log = { client: clientTask.client, task: clientTask.task.name };
     try {
       const opened = this.openContribution(result);
       if (typeof opened === 'string') {
