@@ -5,6 +5,7 @@ import type { ControllerTask, RoundSummary } from '@hearth/workflow';
 import type { ClientApp } from './client-app.js';
 import { ClientEngine } from './client-engine.js';
 import type { EngineEvent } from './engine-event.js';
+import { EngineErrorCode } from './errors.js';
 import type { FilterBinding } from './filter-binding.js';
 import { InProcServerTransport } from './inproc-transport.js';
 import { RunStatus } from './run-outcome.js';
@@ -104,6 +105,12 @@ const clientApp = (executor: Executor, filters: { data?: FilterBinding[]; result
   executors: [{ tasks: ['*'], executor }],
   taskDataFilters: filters.data ?? [],
   taskResultFilters: filters.result ?? [],
+});
+
+it.each([0, 1.5, Number.NaN])('rejects an analyticsCapacity of %p', (analyticsCapacity) => {
+  const app: ServerApp = { components: new Map(), workflows: [], taskDataFilters: [], taskResultFilters: [] };
+  const options = { app, transport: new InProcServerTransport({ codec: cloneCodec() }), jobId: 'job-1', workspaceDir: '/tmp/hearth/server', analyticsCapacity };
+  expect(() => new ServerEngine(options)).toThrow(expect.objectContaining({ code: EngineErrorCode.INVALID_OPTIONS }));
 });
 
 describe('ServerEngine over the in-process transport', () => {

@@ -3,11 +3,13 @@ import type { EngineSpec, EventTypeValue, FLComponent, FLContext, JsonObject, Lo
 import { isController, systemClock } from '@hearth/workflow';
 import type { Clock, Controller, ControllerHost, PushTaskRequest, RevokeTaskRequest } from '@hearth/workflow';
 import { analyticsBatches } from './analytics-batch.js';
+import type { AnalyticsBatch } from './analytics-batch.js';
 import type { AnalyticsMessage } from './analytics-message.js';
 import { EngineContextKey } from './context-keys.js';
 import type { EngineEventListener } from './engine-event.js';
 import { EngineEventType } from './engine-event-type.js';
 import { EngineErrorCode, engineError } from './errors.js';
+import { AnalyticsInbox } from './internal/analytics-inbox.js';
 import { cloneShareable } from './internal/clone-shareable.js';
 import { EventDispatcher } from './internal/event-dispatcher.js';
 import { FilterChains, runFilterChain } from './internal/filter-chains.js';
@@ -34,7 +36,11 @@ export interface ServerEngineOptions {
   readonly clock?: Clock;
   /** This site's name. @default 'server' */
   readonly siteName?: string;
+  /** Most analytics batches waiting for their ANALYTICS_RECEIVED event; more drop the oldest. @default 1000 */
+  readonly analyticsCapacity?: number;
 }
+
+const DEFAULT_ANALYTICS_CAPACITY = 1000;
 
 function checkApp(app: ServerApp): void {
   if (!(app.components instanceof Map)) throw engineError(EngineErrorCode.INVALID_APP, 'server app: components must be a Map of id to component');
@@ -52,7 +58,7 @@ function checkApp(app: ServerApp): void {
  * filters, feeds results through the task-result filters to the running controller) and the components'
  * {@link EngineSpec} (component lookup, events in configuration order, contexts with sticky props). Analytics
  * that clients stream become {@link EngineEventType.ANALYTICS_RECEIVED} events, fired one after another in
- * arrival order, all of them before END_RUN.
+ * arrival order, all of them before END_RUN; at most `analyticsCapacity` batches wait (drop-oldest).
  */
 export class ServerEngine implements EngineSpec, ControllerHost {
   readonly siteName: string;
@@ -68,7 +74,7 @@ export class ServerEngine implements EngineSpec, ControllerHost {
   readonly #resultFilters: FilterChains;
   readonly #clients = new Set<string>();
   readonly #abort = new AbortController();
-  #analytics: Promise<void> = Promise.resolve();
+  readonly #analytics: AnalyticsInbox;
   #analyticsOpen = true;
   #current: Controller | undefined;
   #ran = false;
@@ -88,6 +94,11 @@ export class ServerEngine implements EngineSpec, ControllerHost {
     const filters = [...options.app.taskDataFilters, ...options.app.taskResultFilters].flatMap((b) => b.filters);
     const components: FLComponent[] = [...options.app.components.values(), ...options.app.workflows, ...filters];
     this.#events = new EventDispatcher({ site: this.siteName, components, logger: this.logger });
+    const capacity = options.analyticsCapacity ?? DEFAULT_ANALYTICS_CAPACITY;
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw engineError(EngineErrorCode.INVALID_OPTIONS, `server engine: analyticsCapacity must be a whole number >= 1, got ${String(capacity)}`, { capacity });
+    }
+    this.#analytics = new AnalyticsInbox({ capacity, deliver: (batch) => this.#deliverAnalytics(batch), logger: this.logger });
     this.#transport.bind({
       clientJoined: (client) => this.#clientJoined(client),
       clientLeft: (client, reason) => this.#clientLeft(client, reason),
@@ -154,7 +165,7 @@ export class ServerEngine implements EngineSpec, ControllerHost {
       if (outcome.status !== RunStatus.COMPLETED) break;
     }
     this.#analyticsOpen = false;
-    await this.#analytics;
+    await this.#analytics.drained();
     const status: RunStatusValue = this.#abort.signal.aborted ? RunStatus.ABORTED : outcome.status;
     if (status === RunStatus.ABORTED) await this.fireEvent(EventType.JOB_ABORTED, ctx);
     if (status === RunStatus.FAILED) {
@@ -240,12 +251,14 @@ export class ServerEngine implements EngineSpec, ControllerHost {
       return;
     }
     if (message.dropped > 0) this.logger.warn({ client, dropped: message.dropped }, 'client dropped analytics points; its stream has a gap');
-    for (const batch of analyticsBatches(client, message)) {
-      const ctx = this.newContext();
-      ctx.set(EngineContextKey.PEER_SITE, client);
-      ctx.set(EngineContextKey.ANALYTICS, batch);
-      this.#analytics = this.#analytics.then(() => this.fireEvent(EngineEventType.ANALYTICS_RECEIVED, ctx));
-    }
+    for (const batch of analyticsBatches(client, message)) this.#analytics.push(batch);
+  }
+
+  #deliverAnalytics(batch: AnalyticsBatch): Promise<void> {
+    const ctx = this.newContext();
+    ctx.set(EngineContextKey.PEER_SITE, batch.site);
+    ctx.set(EngineContextKey.ANALYTICS, batch);
+    return this.fireEvent(EngineEventType.ANALYTICS_RECEIVED, ctx);
   }
 
   async #deliverTask(request: PushTaskRequest): Promise<void> {
