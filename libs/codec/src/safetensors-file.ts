@@ -5,8 +5,8 @@ import { compileDecodeOptions } from './decode-options.js';
 import type { DecodeOptions } from './decode-options.js';
 import { codecError, CodecErrorCode } from './errors.js';
 import { ByteReader } from './internal/byte-reader.js';
-import { fileSource } from './internal/byte-source.js';
-import { FileParamSource, withOpenFile } from './internal/file-param-source.js';
+import { fileSource, withOpenFile } from './internal/byte-source.js';
+import { FileParamSource, fileTensorsOf } from './internal/file-param-source.js';
 import { readSafetensorsLayout } from './safetensors-decode.js';
 import type { SafetensorsContents } from './safetensors-decode.js';
 import { encodeParamMapParts } from './safetensors-encode.js';
@@ -40,18 +40,17 @@ export async function writeSafetensorsFile(path: string, params: ParamMap, optio
  */
 export async function readSafetensorsFile(path: string, options: DecodeOptions = {}): Promise<SafetensorsContents> {
   const limits = compileDecodeOptions(options);
-  return Promise.resolve().then(() =>
-    withOpenFile(path, (fd) => {
-      const size = fstatSync(fd).size;
-      if (size > limits.maxBytes) {
-        throw codecError(CodecErrorCode.LIMIT_EXCEEDED, `safetensors file ${path} of ${size} bytes exceeds maxBytes ${limits.maxBytes}`, {
-          context: { path, bytes: size, maxBytes: limits.maxBytes },
-        });
-      }
-      const reader = new ByteReader(fileSource(fd, size, `safetensors file ${path}`), `safetensors file ${path}`);
-      const layout = readSafetensorsLayout(reader, size, { limits, tensors: 0 });
-      const tensors = layout.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, position: layout.dataStart + e.begin, byteLength: e.end - e.begin }));
-      return { params: new FileParamSource(path, tensors).load(), metadata: layout.metadata };
-    }),
-  );
+  const { source, metadata } = withOpenFile(path, (fd) => {
+    const size = fstatSync(fd).size;
+    if (size > limits.maxBytes) {
+      throw codecError(CodecErrorCode.LIMIT_EXCEEDED, `safetensors file ${path} of ${size} bytes exceeds maxBytes ${limits.maxBytes}`, {
+        context: { path, bytes: size, maxBytes: limits.maxBytes },
+      });
+    }
+    const reader = new ByteReader(fileSource(fd, size, `safetensors file ${path}`), `safetensors file ${path}`);
+    const layout = readSafetensorsLayout(reader, size, { limits, tensors: 0 });
+    return { source: new FileParamSource(path, fileTensorsOf(layout)), metadata: layout.metadata };
+  });
+  await source.preload();
+  return { params: source.load(), metadata };
 }

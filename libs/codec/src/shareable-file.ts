@@ -1,14 +1,12 @@
 import { fstatSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import type { ParamSource, Shareable } from '@hearth/core';
 import { compileDecodeOptions, enforceLimit } from './decode-options.js';
-import { codecError, CodecErrorCode } from './errors.js';
 import type { DecodeOptions } from './decode-options.js';
 import { ByteReader } from './internal/byte-reader.js';
-import { fileSource } from './internal/byte-source.js';
+import { fileSource, withOpenFile, withOpenFileAsync } from './internal/byte-source.js';
 import { ENVELOPE } from './internal/envelope-layout.js';
-import { FileParamSource, withOpenFile } from './internal/file-param-source.js';
+import { FileParamSource, fileTensorsOf } from './internal/file-param-source.js';
 import { readSafetensorsLayout } from './safetensors-decode.js';
 import { readEnvelope } from './shareable-decode.js';
 import type { ParamsBlockReader } from './shareable-decode.js';
@@ -27,10 +25,7 @@ export interface OpenedShareableFile {
 
 /** CRC-32 of the file's bytes from `from` to its end, read asynchronously a slice at a time. */
 async function fileCrc(path: string, from: number): Promise<number> {
-  const file = await open(path, 'r').catch((err: unknown) => {
-    throw codecError(CodecErrorCode.IO, `could not open ${path}: ${(err as Error).message}`, { context: { path }, cause: err });
-  });
-  try {
+  return withOpenFileAsync(path, async (file) => {
     const slice = new Uint8Array(CRC_SLICE_BYTES);
     let crc = 0;
     for (let at = from; ; ) {
@@ -39,9 +34,7 @@ async function fileCrc(path: string, from: number): Promise<number> {
       crc = crc32(slice.subarray(0, bytesRead), crc);
       at += bytesRead;
     }
-  } finally {
-    await file.close();
-  }
+  });
 }
 
 /**
@@ -62,10 +55,7 @@ export async function openShareableFile(path: string, options: DecodeOptions = {
     const readParams: ParamsBlockReader = (reader, length, budget) => {
       const layout = readSafetensorsLayout(reader, length, budget);
       reader.skip(layout.dataLength, 'DXO params data');
-      const source = new FileParamSource(
-        path,
-        layout.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, position: layout.dataStart + e.begin, byteLength: e.end - e.begin })),
-      );
+      const source = new FileParamSource(path, fileTensorsOf(layout));
       sources.push(source);
       return { paramSource: source };
     };

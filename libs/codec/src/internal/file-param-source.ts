@@ -1,13 +1,9 @@
-import { closeSync, openSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { allocData, bytesPerElement, viewData } from '@hearth/core';
 import type { ParamMap, ParamSource, TensorData, TensorSpec } from '@hearth/core';
 import { codecError, CodecErrorCode } from '../errors.js';
+import type { SafetensorsLayout } from '../safetensors-decode.js';
 import { bytesOf } from './byte-layout.js';
-import { readFully } from './byte-source.js';
-
-/** The kernel caps one read near 2 GiB; longer reads go in slices of this many bytes. */
-const MAX_READ_BYTES = 1 << 30;
+import { readFully, readFullyAsync, withOpenFile, withOpenFileAsync } from './byte-source.js';
 
 /** A tensor of a {@link FileParamSource}: its spec and where its bytes are in the file. */
 export interface FileTensor extends TensorSpec {
@@ -16,19 +12,9 @@ export interface FileTensor extends TensorSpec {
   readonly byteLength: number;
 }
 
-/** Runs `use` on `path` opened for reading, closing it afterwards; open and read failures become IO errors. */
-export function withOpenFile<T>(path: string, use: (fd: number) => T): T {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw codecError(CodecErrorCode.IO, `could not open ${path}: ${(err as Error).message}`, { context: { path }, cause: err });
-  }
-  try {
-    return use(fd);
-  } finally {
-    closeSync(fd);
-  }
+/** The tensors of a safetensors block whose layout was read from a file, with their file positions. */
+export function fileTensorsOf(layout: SafetensorsLayout): FileTensor[] {
+  return layout.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, position: layout.dataStart + e.begin, byteLength: e.end - e.begin }));
 }
 
 /**
@@ -86,27 +72,15 @@ export class FileParamSource implements ParamSource {
   /** Reads every tensor into memory asynchronously (1 GiB reads at most), so a later `load` needs no file. */
   async preload(): Promise<void> {
     if (this.#loaded !== undefined) return;
-    const file = await open(this.#path, 'r').catch((err: unknown) => {
-      throw codecError(CodecErrorCode.IO, `could not open ${this.#path}: ${(err as Error).message}`, { context: { path: this.#path }, cause: err });
-    });
-    try {
+    this.#loaded = await withOpenFileAsync(this.#path, async (file) => {
       const params: ParamMap = new Map();
       for (const t of this.#tensors.values()) {
         const data = allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype));
-        const bytes = bytesOf(data);
-        for (let done = 0; done < bytes.byteLength; ) {
-          const { bytesRead } = await file.read(bytes, done, Math.min(bytes.byteLength - done, MAX_READ_BYTES), t.position + done);
-          if (bytesRead === 0) {
-            throw codecError(CodecErrorCode.TRUNCATED, `${this.#path} ended inside tensor ${JSON.stringify(t.name)}`, { context: { tensor: t.name } });
-          }
-          done += bytesRead;
-        }
+        await readFullyAsync(file, bytesOf(data), t.position, this.#path);
         params.set(t.name, { dtype: t.dtype, shape: [...t.shape], data });
       }
-      this.#loaded = params;
-    } finally {
-      await file.close();
-    }
+      return params;
+    });
   }
 
   #tensor(name: string): FileTensor {
