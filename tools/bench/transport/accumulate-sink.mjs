@@ -4,13 +4,14 @@
 
 /**
  * A weighted sum of float32 ParamMaps laid out like the global model (same header, same tensor order),
- * shared by every result that streams in.
+ * shared by every result that streams in. The constructor writes every sum once (zeros), so their memory is
+ * really there before the first result arrives, as an aggregator preparing for a round does while clients train.
  */
 export class WeightedSum {
   /** @param {{ header: Uint8Array, tensorBytes: number[], scratchBytes: number }} layout the global model's encoded header and tensor sizes */
   constructor({ header, tensorBytes, scratchBytes }) {
     this.header = header;
-    this.sums = tensorBytes.map((bytes) => new Float32Array(bytes / 4));
+    this.sums = tensorBytes.map((bytes) => new Float32Array(bytes / 4).fill(0));
     this.starts = [];
     let at = header.byteLength;
     for (const bytes of tensorBytes) {

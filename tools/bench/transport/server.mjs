@@ -23,7 +23,9 @@ const buildStarted = performance.now();
 const model = makeModel({ tensors, tensorBytes });
 const { parts, meta, totalBytes } = encodeModel(model);
 const buildMs = performance.now() - buildStarted;
+const sumStarted = performance.now();
 const sum = new WeightedSum({ header: parts[0], tensorBytes: parts.slice(1).map((part) => part.byteLength), scratchBytes: SCRATCH_BYTES });
+const sumPrepareMs = performance.now() - sumStarted;
 
 const peers = [];
 let everyoneHere;
@@ -106,6 +108,7 @@ print({
   driver: driverName,
   totalBytes,
   buildMs,
+  sumPrepareMs,
   downloads,
   uploads: results,
   maxAverageError: maxError,
