@@ -28,6 +28,20 @@ describe('Prefault', () => {
     for (let at = 0; at < buffer.byteLength; at += MiB) expect(buffer.subarray(at, at + MiB).every((byte) => byte === (at / MiB) % 250 + 1)).toBe(true);
   });
 
+  it('faults in nothing before the first request, and never more than its lead beyond the furthest one', async () => {
+    const buffer = new Uint8Array(64 * MiB).fill(0xaa);
+    const prefault = new Prefault([buffer], { leadBytes: 8 * MiB });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(prefault.faultedBytes).toBe(0);
+    await prefault.ready(MiB);
+    // Give the threadpool time to run ahead as far as it may: 9 MiB, the request and the lead.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(prefault.faultedBytes).toBeLessThanOrEqual(9 * MiB);
+    expect(buffer.subarray(9 * MiB).every((byte) => byte === 0xaa)).toBe(true);
+    await prefault.ready(64 * MiB);
+    expect(prefault.faultedBytes).toBe(64 * MiB);
+  });
+
   it('releases a waiting writer when stopped, and every range is ready from then on', async () => {
     const prefault = new Prefault([new Uint8Array(64 * MiB)]);
     const pending = prefault.ready(64 * MiB);

@@ -3,6 +3,9 @@ import { open, read } from 'node:fs';
 /** Bytes faulted in per read of /dev/zero. */
 const STEP_BYTES = 4 * 1024 * 1024;
 
+/** How far ahead of the writer pages are faulted in, unless the options say otherwise. */
+const DEFAULT_LEAD_BYTES = 64 * 1024 * 1024;
+
 /** This process's descriptor of /dev/zero, opened on first use and kept; undefined where there is none. */
 let zeroDevice: Promise<number | undefined> | undefined;
 
@@ -20,6 +23,12 @@ function readZeros(fd: number, target: Uint8Array, offset: number, length: numbe
   });
 }
 
+/** Options for {@link Prefault}. */
+export interface PrefaultOptions {
+  /** How far beyond the furthest byte the writer asked for pages are faulted in. @default 64 MiB */
+  readonly leadBytes?: number;
+}
+
 /**
  * Faults in the pages of freshly allocated buffers on a libuv threadpool thread, front to back, ahead of a writer
  * filling them in the same order, so the writer's thread (the event loop) does not pay for fresh memory. The
@@ -29,21 +38,36 @@ function readZeros(fd: number, target: Uint8Array, offset: number, length: numbe
  * threadpool thread instead, while the event loop decrypts and checks the next chunks.
  *
  * The writer asks {@link ready} before it writes a byte range and waits when the range is not faulted in yet, so
- * zeros never land on bytes it wrote. Where /dev/zero cannot be read, or after {@link stop}, every range is ready
- * at once and the writer faults the pages in itself.
+ * zeros never land on bytes it wrote. Nothing is faulted in before the writer's first request, and never more
+ * than `leadBytes` beyond its furthest one, so resident memory follows the data received: a peer that declares a
+ * large payload and sends nothing costs no memory. Where /dev/zero cannot be read, or after {@link stop}, every
+ * range is ready at once and the writer faults the pages in itself.
  */
 export class Prefault {
+  readonly #leadBytes: number;
   /** Bytes of the buffers, counted front to back, whose pages are in. */
   #faultedUpTo = 0;
+  /** The furthest end the writer asked for; undefined before its first request. */
+  #requested: number | undefined;
   #stopped = false;
   readonly #waiters: { readonly end: number; readonly resolve: () => void }[] = [];
+  /** Wakes the faulting loop, paused at its lead, when the writer asks for more or stop is called. */
+  #wake: (() => void) | undefined;
 
-  constructor(buffers: readonly Uint8Array[]) {
+  constructor(buffers: readonly Uint8Array[], options: PrefaultOptions = {}) {
+    this.#leadBytes = options.leadBytes ?? DEFAULT_LEAD_BYTES;
     void this.#run(buffers);
+  }
+
+  /** Bytes faulted in so far, counted front to back. */
+  get faultedBytes(): number {
+    return this.#faultedUpTo;
   }
 
   /** Undefined when bytes [0, `end`) are ready to write; else a promise that resolves once they are. */
   ready(end: number): Promise<void> | undefined {
+    this.#requested = Math.max(this.#requested ?? 0, end);
+    this.#wake?.();
     if (this.#stopped || end <= this.#faultedUpTo) return undefined;
     return new Promise((resolve) => this.#waiters.push({ end, resolve }));
   }
@@ -51,6 +75,7 @@ export class Prefault {
   /** Stops faulting in pages and releases every waiter; the writer faults in what is left. */
   stop(): void {
     this.#stopped = true;
+    this.#wake?.();
     this.#release();
   }
 
@@ -63,13 +88,27 @@ export class Prefault {
   async #faultIn(fd: number, buffers: readonly Uint8Array[]): Promise<void> {
     for (const buffer of buffers) {
       for (let at = 0; at < buffer.byteLength; ) {
-        if (this.#stopped) return;
-        const count = await readZeros(fd, buffer, at, Math.min(STEP_BYTES, buffer.byteLength - at));
+        const allowed = await this.#allowance();
+        if (allowed === 0) return;
+        const count = await readZeros(fd, buffer, at, Math.min(STEP_BYTES, buffer.byteLength - at, allowed));
         if (count <= 0) return;
         at += count;
         this.#faultedUpTo += count;
         this.#release();
       }
+    }
+  }
+
+  /** How many more bytes may be faulted in now, once that is more than none; 0 once stopped. */
+  async #allowance(): Promise<number> {
+    for (;;) {
+      if (this.#stopped) return 0;
+      const allowed = this.#requested === undefined ? 0 : this.#requested + this.#leadBytes - this.#faultedUpTo;
+      if (allowed > 0) return allowed;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
     }
   }
 

@@ -37,7 +37,7 @@ const PREFAULT_FROM_BYTES = 8 * 1024 * 1024;
  * sink is made: buffers allocated mid-transfer, as the chunks reached them, counted as fresh external
  * memory for V8 and set off dozens of full garbage collections per GiB received (tools/bench/transport).
  * From 8 MiB on, a libuv threadpool thread faults their pages in ahead of the chunks ({@link Prefault}), so
- * the event loop does not pay for fresh memory; resident memory then grows ahead of the data received.
+ * the event loop does not pay for fresh memory; resident memory then runs at most 64 MiB ahead of the data received.
  * `result` resolves with the buffers once the transfer completes, and rejects if it fails.
  */
 export class BufferSink implements StreamSink {
