@@ -24,6 +24,7 @@ export type {
   ClientLeftReasonValue,
   ClientTransport,
   ClientTransportHandler,
+  DeferredTaskMessage,
   ResultMessage,
   ServerTransport,
   ServerTransportHandler,

@@ -1,5 +1,5 @@
 import { EventType, FLContextManager, HeaderKey, ReturnCode, TaskCompletionStatus, silentLogger, toError } from '@hearth/core';
-import type { EngineSpec, EventTypeValue, FLComponent, FLContext, JsonObject, Logger } from '@hearth/core';
+import type { EngineSpec, EventTypeValue, FLComponent, FLContext, Filter, JsonObject, Logger, Shareable } from '@hearth/core';
 import { isController, systemClock } from '@hearth/workflow';
 import type { Clock, Controller, ControllerHost, PushTaskRequest, RevokeTaskRequest } from '@hearth/workflow';
 import { analyticsBatches } from './analytics-batch.js';
@@ -262,30 +262,45 @@ export class ServerEngine implements EngineSpec, ControllerHost {
   }
 
   async #deliverTask(request: PushTaskRequest): Promise<void> {
-    const { client, taskName, taskId } = request;
-    let data = request.data;
+    const { client, taskName, taskId, data } = request;
     const chain = this.#dataFilters.chainFor(taskName);
-    if (chain.length > 0) {
-      const ctx = this.#taskContext({ client, taskName, taskId });
-      ctx.set(EngineContextKey.TASK_DATA, data);
-      try {
-        await this.fireEvent(EventType.BEFORE_TASK_DATA_FILTER, ctx);
-        data = await runFilterChain(chain, cloneShareable(data), ctx);
-        ctx.set(EngineContextKey.TASK_DATA, data);
-        await this.fireEvent(EventType.AFTER_TASK_DATA_FILTER, ctx);
-      } catch (err) {
-        const error = toError(err);
-        this.logger.error({ err: error, client, task: taskName }, 'task data filter failed; the client does not get the task');
-        this.#toController({ client, taskName, taskId, result: errorResult({ rc: ReturnCode.TASK_DATA_FILTER_ERROR, taskName, taskId, error }) });
-        return;
-      }
-    }
+    const transport = this.#transport;
     try {
-      await this.#transport.pushTask(client, { taskName, taskId, data });
+      if (chain.length === 0) {
+        await transport.pushTask(client, { taskName, taskId, data });
+      } else if (transport.pushDeferredTask !== undefined) {
+        await transport.pushDeferredTask(client, { taskName, taskId, data: () => this.#filterTaskData({ request, chain }) });
+      } else {
+        const filtered = await this.#filterTaskData({ request, chain });
+        if (filtered !== undefined) await transport.pushTask(client, { taskName, taskId, data: filtered });
+      }
     } catch (err) {
       const error = toError(err);
       this.logger.warn({ err: error, client, task: taskName }, 'could not deliver task');
       this.#toController({ client, taskName, taskId, result: errorResult({ rc: ReturnCode.COMMUNICATION_ERROR, taskName, taskId, error }) });
+    }
+  }
+
+  /**
+   * The task data after the server's task-data filters (each client gets its own copy), between the
+   * BEFORE/AFTER_TASK_DATA_FILTER events. A failing filter is reported as the task's result
+   * (TASK_DATA_FILTER_ERROR) and yields undefined: the client does not get the task.
+   */
+  async #filterTaskData(input: { readonly request: PushTaskRequest; readonly chain: readonly Filter[] }): Promise<Shareable | undefined> {
+    const { client, taskName, taskId } = input.request;
+    const ctx = this.#taskContext({ client, taskName, taskId });
+    ctx.set(EngineContextKey.TASK_DATA, input.request.data);
+    try {
+      await this.fireEvent(EventType.BEFORE_TASK_DATA_FILTER, ctx);
+      const data = await runFilterChain(input.chain, cloneShareable(input.request.data), ctx);
+      ctx.set(EngineContextKey.TASK_DATA, data);
+      await this.fireEvent(EventType.AFTER_TASK_DATA_FILTER, ctx);
+      return data;
+    } catch (err) {
+      const error = toError(err);
+      this.logger.error({ err: error, client, task: taskName }, 'task data filter failed; the client does not get the task');
+      this.#toController({ client, taskName, taskId, result: errorResult({ rc: ReturnCode.TASK_DATA_FILTER_ERROR, taskName, taskId, error }) });
+      return undefined;
     }
   }
 

@@ -138,6 +138,30 @@ describe('Simulator', () => {
     expect(Object.fromEntries(calls)).toEqual({ 'site-1': [1, 2, 3, 4], 'site-2': [1, 2, 3, 4], 'site-3': [1, 2, 3, 4] });
   });
 
+  it('runs server task-data filters when a client is about to run its task, so queued tasks hold no copies', async () => {
+    let made = 0;
+    let mostHeld = 0;
+    class CountCopies extends Filter {
+      process(data: Shareable): Shareable {
+        made += 1;
+        mostHeld = Math.max(mostHeld, made);
+        return data;
+      }
+    }
+    class UseCopy extends Executor {
+      execute(_name: string, data: Shareable): Promise<Shareable> {
+        made -= 1;
+        return Promise.resolve(Shareable.fromDxo(weights(firstWeight(data))));
+      }
+    }
+    const { app } = sagApp({ minClients: 4, numRounds: 2 });
+    const serverApp: ServerApp = { ...app, taskDataFilters: [{ tasks: '*', filters: [new CountCopies()] }] };
+    const result = await new Simulator(options({ clients: sites(4), threads: 1, serverApp, clientAppFactory: () => appWith(new UseCopy()) })).run();
+    expect(result.status).toBe(RunStatus.COMPLETED);
+    expect(made).toBe(0);
+    expect(mostHeld).toBe(1);
+  });
+
   it('orchestrates many clients over many rounds (SAG converges; every client every round)', async () => {
     const { app, sag } = sagApp({ minClients: 300, numRounds: 5 });
     const targets = new Map(sites(300).map((s, i) => [s, i % 3]));

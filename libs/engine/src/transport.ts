@@ -9,6 +9,17 @@ export interface TaskMessage {
   readonly data: Shareable;
 }
 
+/**
+ * A task whose data is made when its client is about to run it, for transports that queue tasks first (the
+ * simulator). `data` resolves with the payload, or with undefined when making it failed, in which case the
+ * server engine has already reported the failure as the task's result.
+ */
+export interface DeferredTaskMessage {
+  readonly taskName: string;
+  readonly taskId: string;
+  readonly data: () => Promise<Shareable | undefined>;
+}
+
 /** A result travelling from a client to the server. */
 export interface ResultMessage {
   readonly taskName: string;
@@ -50,6 +61,12 @@ export interface ServerTransport {
   bind(handler: ServerTransportHandler): void;
   /** Sends a task to a connected client; rejects with HEARTH_ERR_ENGINE_UNKNOWN_CLIENT for others. */
   pushTask(client: string, message: TaskMessage): Promise<void>;
+  /**
+   * Like pushTask, but the task's data is made only when the client is about to run it. A transport that
+   * queues tasks before their clients run (the simulator's) implements it, so that per-client copies of the
+   * data (server task-data filters) exist only for the clients running, never for every queued one.
+   */
+  pushDeferredTask?(client: string, message: DeferredTaskMessage): Promise<void>;
   /** Withdraws a task: a client that has not started it drops it, one that runs it aborts it and submits nothing. */
   revokeTask(client: string, taskId: string): Promise<void>;
   /** Tells every client to abort the job. */

@@ -8,7 +8,7 @@ import type { EngineEventListener } from '../engine-event.js';
 import { EngineErrorCode, engineError } from '../errors.js';
 import type { ShareableCodec } from '../shareable-codec.js';
 import { isStatefulExecutor } from '../stateful-executor.js';
-import type { ClientTransport, ResultMessage, ServerTransport, ServerTransportHandler, TaskMessage } from '../transport.js';
+import type { ClientTransport, DeferredTaskMessage, ResultMessage, ServerTransport, ServerTransportHandler, TaskMessage } from '../transport.js';
 import { errorResult } from './error-result.js';
 import { FifoQueue } from './fifo-queue.js';
 
@@ -37,7 +37,7 @@ export interface ClientPoolStats {
 
 interface QueuedTask {
   readonly site: string;
-  readonly message: TaskMessage;
+  readonly message: DeferredTaskMessage;
   cancelled: boolean;
 }
 
@@ -56,8 +56,8 @@ interface SwappedIn {
  * A pushed task waits in one FIFO queue; when fewer than `threads` clients are active, the oldest task's
  * client is swapped in (app from the factory, saved executor state loaded, START_RUN and CLIENT_SWAPPED_IN),
  * runs its tasks, and is swapped out (state saved, CLIENT_SWAPPED_OUT, END_RUN, app disposed). Task data is
- * serialized through the codec only when its client runs it, so queued tasks cost no copies. Every
- * operation is O(1) per task; nothing scans the clients.
+ * made (`pushDeferredTask`: the server's task-data filters) and serialized through the codec only when its
+ * client runs it, so queued tasks cost no copies. Every operation is O(1) per task; nothing scans the clients.
  */
 export class ClientPool implements ServerTransport {
   readonly #options: ClientPoolOptions;
@@ -93,6 +93,11 @@ export class ClientPool implements ServerTransport {
   }
 
   pushTask(client: string, message: TaskMessage): Promise<void> {
+    const { taskName, taskId, data } = message;
+    return this.pushDeferredTask(client, { taskName, taskId, data: () => Promise.resolve(data) });
+  }
+
+  pushDeferredTask(client: string, message: DeferredTaskMessage): Promise<void> {
     if (this.#closed) return Promise.reject(engineError(EngineErrorCode.TRANSPORT_CLOSED, 'simulation is over'));
     if (!this.#sites.has(client)) {
       return Promise.reject(engineError(EngineErrorCode.UNKNOWN_CLIENT, `no simulated client named ${client}`, { client }));
@@ -158,9 +163,7 @@ export class ClientPool implements ServerTransport {
       const { engine } = swapped;
       activation.engine = engine;
       for (let entry = activation.pending.shift(); entry !== undefined; entry = activation.pending.shift()) {
-        if (entry.cancelled) continue;
-        this.#queued.delete(entry.message.taskId);
-        await this.#execute(engine, entry);
+        if (!entry.cancelled) await this.#execute(engine, entry);
       }
       await this.#swapOut(site, swapped);
     } catch (err) {
@@ -231,7 +234,11 @@ export class ClientPool implements ServerTransport {
   async #execute(engine: ClientEngine, entry: QueuedTask): Promise<void> {
     const { message, site } = entry;
     const { taskName, taskId } = message;
-    const data = this.#copy({ site, message: { taskName, taskId, result: message.data } });
+    // Until its data is made the task stays queued, so a revoke meanwhile still cancels it.
+    const made = await message.data();
+    this.#queued.delete(taskId);
+    if (made === undefined || entry.cancelled) return;
+    const data = this.#copy({ site, message: { taskName, taskId, result: made } });
     if (data === undefined) return;
     this.#tasksExecuted += 1;
     await engine.handleTask({ taskName, taskId, data });
