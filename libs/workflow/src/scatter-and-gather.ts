@@ -71,6 +71,15 @@ export interface ScatterAndGatherArgs {
   readonly ignoreResultError?: boolean;
 }
 
+/** One client's result on its way to the aggregator. */
+interface Contribution {
+  readonly clientTask: ControllerClientTask;
+  readonly result: Shareable;
+  /** The result's context, where the contribution events put TRAINING_RESULT and AGGREGATION_ACCEPTED. */
+  readonly ctx: FLContext;
+  readonly aggregator: Aggregator;
+}
+
 /** {@link ScatterAndGatherArgs} with every default applied and every value checked. */
 export type CompiledScatterAndGatherArgs = Required<Omit<ScatterAndGatherArgs, 'snapshotStoreId' | 'modelUpdaterId' | 'bestMetric'>> & {
   readonly snapshotStoreId: string | undefined;
@@ -404,12 +413,7 @@ export class ScatterAndGather extends Controller {
    * (`TRAINING_RESULT` and `AGGREGATION_ACCEPTED` in the result's context); returns what the aggregator
    * accepted, or undefined.
    */
-  async #contribute(input: {
-    readonly clientTask: ControllerClientTask;
-    readonly result: Shareable;
-    readonly ctx: FLContext;
-    readonly aggregator: Aggregator;
-  }): Promise<Shareable | undefined> {
+  async #contribute(input: Contribution): Promise<Shareable | undefined> {
     const { clientTask, result, ctx } = input;
     if (result.returnCode !== ReturnCode.OK) {
       const log = { client: clientTask.client, task: clientTask.task.name, rc: result.returnCode, error: result.stringHeader(HeaderKey.ERROR_MESSAGE) };
@@ -425,7 +429,7 @@ export class ScatterAndGather extends Controller {
   }
 
   /** Opens the result and gives it to the aggregator; returns what it accepted, or undefined (logged). */
-  #accept(input: { readonly clientTask: ControllerClientTask; readonly result: Shareable; readonly ctx: FLContext; readonly aggregator: Aggregator }): Shareable | undefined {
+  #accept(input: Contribution): Shareable | undefined {
     const { clientTask, result, ctx, aggregator } = input;
     const log = { client: clientTask.client, task: clientTask.task.name };
     try {

@@ -6,9 +6,10 @@
 
 /**
  * glibc malloc tunables (`GLIBC_TUNABLES`). With `hugetlb=1` glibc advises its large allocations (model
- * tensors, receive buffers) for transparent huge pages, so they fault in 2 MiB at a time, not 4 KiB. On the
- * VM the first touch of fresh memory cost 3 CPU s per GiB with 4 KiB pages, against 0.08 s to copy into
- * memory already touched.
+ * tensors, receive buffers) for transparent huge pages, so they fault in 2 MiB at a time, not 4 KiB. On one
+ * benchmark VM the first touch of fresh memory cost 3 CPU s per GiB with 4 KiB pages, against 0.08 s to copy
+ * into memory already touched. On a VM whose balloon reports free memory to the host, huge pages can cost more
+ * than 4 KiB pages instead (docs/deployment.md).
  */
 export const JOB_PROCESS_MALLOC_TUNABLES: Readonly<Record<string, string>> = {
   'glibc.malloc.hugetlb': '1',
