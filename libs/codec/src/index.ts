@@ -1,6 +1,6 @@
 export { encodeShareable, encodeShareableParts } from './shareable-encode.js';
 export { decodeShareable } from './shareable-decode.js';
-export { openShareableFile } from './shareable-file.js';
+export { loadShareableFile, openShareableFile } from './shareable-file.js';
 export type { OpenedShareableFile } from './shareable-file.js';
 export { compileDecodeOptions } from './decode-options.js';
 export type { CompiledDecodeOptions, DecodeOptions } from './decode-options.js';

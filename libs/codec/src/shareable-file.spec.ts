@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataKind, Dxo, f32, Shareable, tensor } from '@hearth/core';
 import type { Tensor } from '@hearth/core';
 import { CodecErrorCode } from './errors.js';
 import { encodeShareable, encodeShareableParts } from './shareable-encode.js';
-import { openShareableFile } from './shareable-file.js';
+import { loadShareableFile, openShareableFile } from './shareable-file.js';
 import { catchError } from './testing/catch-error.js';
 import { resealChecksum, shareableDifference } from './testing/differences.js';
 import { randomShareable } from './testing/random-fixtures.js';
@@ -95,21 +97,67 @@ describe('openShareableFile', () => {
     await expect(openShareableFile(join(dir, 'nowhere.bin'))).rejects.toMatchObject({ code: CodecErrorCode.IO, message: expect.stringContaining('nowhere.bin') });
   });
 
-  it('loads every tensor ahead of use with loadAll, after which the file is no longer needed', async () => {
-    const path = spool(weights());
-    const opened = await openShareableFile(path);
-    await opened.loadAll();
-    rmSync(path);
-    expect(shareableDifference(weights(), opened.shareable)).toBeUndefined();
-    const slices: number[] = [];
-    opened.sources[0]?.forEachSlice('h', 8, (slice) => slices.push(...(slice as Float64Array)));
-    expect(slices).toEqual([0.5, -1.5, 2.5]);
-  });
-
   it('reports a file that shrank after it was opened when a slice is read', async () => {
     const path = spool(weights());
     const source = (await openShareableFile(path)).sources[0];
     truncateSync(path, 40);
     expect(catchError(() => source?.load())).toMatchObject({ code: CodecErrorCode.TRUNCATED });
+  });
+});
+
+describe('loadShareableFile', () => {
+  it('gives the same Shareables as the in-memory decoder, tensors in memory (100 seeded ones, nested collections included)', async () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const shareable = randomShareable(new SeededRandom(seed));
+      const path = spool(shareable, `r${seed}.bin`);
+      const loaded = await loadShareableFile(path);
+      rmSync(path);
+      const everyDxo = (dxo: Dxo | undefined): Dxo[] => (dxo === undefined ? [] : [dxo, ...[...(dxo.items?.values() ?? [])].flatMap(everyDxo)]);
+      const unloaded = everyDxo(loaded.dxo).filter((dxo) => !dxo.paramsLoaded);
+      expect({ seed, difference: shareableDifference(shareable, loaded), unloaded }).toEqual({ seed, difference: undefined, unloaded: [] });
+    }
+  });
+
+  it('reads the file once, each tensor straight into its own buffer', async () => {
+    const path = spool(weights());
+    const handle = await open(path);
+    const fileHandlePrototype = Object.getPrototypeOf(handle) as FileHandle;
+    await handle.close();
+    const reads = jest.spyOn(fileHandlePrototype, 'read');
+    try {
+      const loaded = await loadShareableFile(path);
+      expect(shareableDifference(weights(), loaded)).toBeUndefined();
+      const w = loaded.dxo?.params?.get('w')?.data;
+      // The calls are read(buffer, offset, length, position), the form readFullyAsync uses.
+      const calls = reads.mock.calls as unknown as [Uint8Array, number, number, number][];
+      expect(calls.some(([into]) => into.buffer === w?.buffer)).toBe(true);
+      const bytesRead = calls.reduce((sum, [, , length]) => sum + length, 0);
+      expect(bytesRead).toBe(statSync(path).size - 8);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('refuses a corrupted tensor byte, a corrupted header byte, a truncated file and a missing file with coded errors', async () => {
+    const bytes = encodeShareable(weights());
+    bytes.set([(bytes.at(-3) ?? 0) ^ 0xff], bytes.byteLength - 3);
+    writeFileSync(join(dir, 'tensor.bin'), bytes);
+    await expect(loadShareableFile(join(dir, 'tensor.bin'))).rejects.toMatchObject({ code: CodecErrorCode.CHECKSUM_MISMATCH });
+
+    // A header that no longer parses is still a checksum mismatch, as in the in-memory decoder.
+    const header = encodeShareable(weights());
+    header[24] = 0x5b;
+    writeFileSync(join(dir, 'header.bin'), header);
+    await expect(loadShareableFile(join(dir, 'header.bin'))).rejects.toMatchObject({ code: CodecErrorCode.CHECKSUM_MISMATCH });
+    resealChecksum(header);
+    writeFileSync(join(dir, 'header.bin'), header);
+    await expect(loadShareableFile(join(dir, 'header.bin'))).rejects.toMatchObject({ code: CodecErrorCode.INVALID_JSON });
+
+    const truncated = spool(weights(), 'truncated.bin');
+    truncateSync(truncated, 100);
+    await expect(loadShareableFile(truncated)).rejects.toMatchObject({ code: CodecErrorCode.TRUNCATED });
+
+    await expect(loadShareableFile(join(dir, 'nowhere.bin'))).rejects.toMatchObject({ code: CodecErrorCode.IO, message: expect.stringContaining('nowhere.bin') });
+    await expect(loadShareableFile(spool(weights(), 'big.bin'), { maxBytes: 64 })).rejects.toMatchObject({ code: CodecErrorCode.LIMIT_EXCEEDED });
   });
 });

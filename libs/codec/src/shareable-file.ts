@@ -1,17 +1,20 @@
 import { fstatSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
-import type { ParamSource, Shareable } from '@hearth/core';
+import type { FileHandle } from 'node:fs/promises';
+import { allocData, bytesPerElement } from '@hearth/core';
+import type { ParamMap, ParamSource, Shareable } from '@hearth/core';
 import { compileDecodeOptions, enforceLimit } from './decode-options.js';
-import type { DecodeOptions } from './decode-options.js';
+import type { CompiledDecodeOptions, DecodeOptions } from './decode-options.js';
+import { bytesOf } from './internal/byte-layout.js';
 import { ByteReader } from './internal/byte-reader.js';
-import { fileSource, withOpenFile, withOpenFileAsync } from './internal/byte-source.js';
+import { fileSource, readFullyAsync, withOpenFileAsync } from './internal/byte-source.js';
+import { crc32OfParts } from './internal/checksum.js';
 import { ENVELOPE } from './internal/envelope-layout.js';
 import { FileParamSource, fileTensorsOf } from './internal/file-param-source.js';
 import { readSafetensorsLayout } from './safetensors-decode.js';
-import { readEnvelope } from './shareable-decode.js';
-import type { ParamsBlockReader } from './shareable-decode.js';
+import { checkEnvelopeChecksum, readEnvelope } from './shareable-decode.js';
+import type { EnvelopeReading, ParamsBlockReader } from './shareable-decode.js';
 
-/** Bytes read at a time while checking a file's CRC. */
+/** Bytes read at a time where the file is read for its CRC only (headers, padding, or the whole file). */
 const CRC_SLICE_BYTES = 8 * 1024 * 1024;
 
 /** A Shareable read from a file with its tensors left in the file. */
@@ -19,39 +22,68 @@ export interface OpenedShareableFile {
   readonly shareable: Shareable;
   /** The file-backed sources of every DXO with tensors (nested ones included): the file must outlive them. */
   readonly sources: readonly ParamSource[];
-  /** Reads every tensor into memory without blocking the event loop; `dxo.params` then needs the file no more. */
-  loadAll(): Promise<void>;
 }
 
-/** CRC-32 of the file's bytes from `from` to its end, read asynchronously a slice at a time. */
-async function fileCrc(path: string, from: number): Promise<number> {
-  return withOpenFileAsync(path, async (file) => {
-    const slice = new Uint8Array(CRC_SLICE_BYTES);
-    let crc = 0;
-    for (let at = from; ; ) {
-      const { bytesRead } = await file.read(slice, 0, slice.byteLength, at);
-      if (bytesRead === 0) return crc;
-      crc = crc32(slice.subarray(0, bytesRead), crc);
-      at += bytesRead;
+/** Where one tensor's bytes go: read from `position` in the file straight into `bytes`. */
+interface TensorTarget {
+  readonly position: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Reads the open file once from {@link ENVELOPE.CHECKED_FROM} to its end, each tensor straight into its
+ * target (ascending positions) and everything between them through a scratch buffer, and returns the CRC-32
+ * of all of it.
+ */
+async function readCheckedBytes(file: FileHandle, path: string, size: number, targets: readonly TensorTarget[]): Promise<number> {
+  const scratch = new Uint8Array(Math.min(CRC_SLICE_BYTES, size));
+  let crc = 0;
+  let at: number = ENVELOPE.CHECKED_FROM;
+  const readUpTo = async (end: number): Promise<void> => {
+    for (; at < end; ) {
+      const slice = scratch.subarray(0, Math.min(scratch.byteLength, end - at));
+      await readFullyAsync(file, slice, at, path);
+      crc = crc32OfParts([slice], crc);
+      at += slice.byteLength;
     }
-  });
+  };
+  for (const target of targets) {
+    await readUpTo(target.position);
+    await readFullyAsync(file, target.bytes, target.position, path);
+    crc = crc32OfParts([target.bytes], crc);
+    at += target.bytes.byteLength;
+  }
+  await readUpTo(size);
+  return crc;
+}
+
+/** The file's size, checked against `maxBytes`. */
+function checkedSize(file: FileHandle, limits: CompiledDecodeOptions): number {
+  const size = fstatSync(file.fd).size;
+  enforceLimit({ what: 'Shareable envelope bytes', value: size, option: 'maxBytes', limits });
+  return size;
+}
+
+/** Reads the envelope's headers from the open file, sections at a time, handing each tensor block to `reading.readParams`. */
+function readEnvelopeFile(file: FileHandle, path: string, size: number, reading: EnvelopeReading): Shareable {
+  return readEnvelope(new ByteReader(fileSource(file.fd, size, path), `Shareable envelope file ${path}`), reading);
 }
 
 /**
  * Reads an envelope file (the bytes `encodeShareableParts` made, written one after another, such as a result
  * a transport spooled to disk) with the checks of `decodeShareable`, CRC included, but leaves the tensors in
  * the file: each tensor DXO gets a {@link ParamSource} that reads them a slice at a time, or all at once on
- * first access to `dxo.params` (or ahead of it with `loadAll`). Memory stays at the headers whatever the
- * file's size, so a result larger than the receiver could hold twice can be folded into an aggregate a slice
- * at a time. The CRC pass over the whole file is asynchronous; the rest reads only headers.
+ * first access to `dxo.params`. Memory stays at the headers whatever the file's size, so a result larger
+ * than the receiver could hold twice can be folded into an aggregate a slice at a time. The CRC pass over the
+ * whole file is asynchronous; the rest reads only headers. {@link loadShareableFile} reads it all into memory
+ * instead.
  */
 export async function openShareableFile(path: string, options: DecodeOptions = {}): Promise<OpenedShareableFile> {
   const limits = compileDecodeOptions(options);
-  const crc = await fileCrc(path, ENVELOPE.CHECKED_FROM);
-  const sources: FileParamSource[] = [];
-  const shareable = withOpenFile(path, (fd) => {
-    const size = fstatSync(fd).size;
-    enforceLimit({ what: 'Shareable envelope bytes', value: size, option: 'maxBytes', limits });
+  return withOpenFileAsync(path, async (file) => {
+    const size = checkedSize(file, limits);
+    const crc = await readCheckedBytes(file, path, size, []);
+    const sources: FileParamSource[] = [];
     const readParams: ParamsBlockReader = (reader, length, budget) => {
       const layout = readSafetensorsLayout(reader, length, budget);
       reader.skip(layout.dataLength, 'DXO params data');
@@ -59,11 +91,54 @@ export async function openShareableFile(path: string, options: DecodeOptions = {
       sources.push(source);
       return { paramSource: source };
     };
-    return readEnvelope(new ByteReader(fileSource(fd, size, path), `Shareable envelope file ${path}`), {
-      limits,
-      checksum: () => crc,
-      readParams,
-    });
+    const shareable = readEnvelopeFile(file, path, size, { limits, checksum: () => crc, readParams });
+    return { shareable, sources };
   });
-  return { shareable, sources, loadAll: async () => void (await Promise.all(sources.map((source) => source.preload()))) };
+}
+
+/**
+ * Reads an envelope file into memory, like `decodeShareable` on its bytes but without holding them twice and
+ * with one pass over the tensors: the headers are read first and each tensor gets its own aligned buffer, then
+ * one pass over the file fills the buffers and computes the CRC, which must match before the Shareable is
+ * returned. A file whose headers do not parse is reported as a checksum mismatch when its CRC does not match
+ * either (as `decodeShareable`, which checks the CRC first, would), else with the error that names the
+ * header. The reads are asynchronous.
+ */
+export async function loadShareableFile(path: string, options: DecodeOptions = {}): Promise<Shareable> {
+  const limits = compileDecodeOptions(options);
+  return withOpenFileAsync(path, async (file) => {
+    const size = checkedSize(file, limits);
+    const targets: TensorTarget[] = [];
+    const readParams: ParamsBlockReader = (reader, length, budget) => {
+      const layout = readSafetensorsLayout(reader, length, budget);
+      reader.skip(layout.dataLength, 'DXO params data');
+      const params: ParamMap = new Map();
+      for (const { name, dtype, shape, position, byteLength } of fileTensorsOf(layout)) {
+        const data = allocData(dtype, byteLength / bytesPerElement(dtype));
+        params.set(name, { dtype, shape: [...shape], data });
+        targets.push({ position, bytes: bytesOf(data) });
+      }
+      return { params };
+    };
+    /** The CRC stored in the prelude, once the prelude passed its checks (a later error may come from a corrupted file). */
+    let stored: number | undefined;
+    let shareable: Shareable;
+    try {
+      shareable = readEnvelopeFile(file, path, size, {
+        limits,
+        // The CRC is compared after the one pass below; here the prelude's own value stands in for it.
+        checksum: () => {
+          stored = new DataView(fileSource(file.fd, size, path).bytes(ENVELOPE.CRC_OFFSET, 4).buffer).getUint32(0, true);
+          return stored;
+        },
+        readParams,
+      });
+    } catch (err) {
+      if (stored !== undefined) checkEnvelopeChecksum(stored, await readCheckedBytes(file, path, size, []));
+      throw err;
+    }
+    targets.sort((a, b) => a.position - b.position);
+    checkEnvelopeChecksum(stored ?? 0, await readCheckedBytes(file, path, size, targets));
+    return shareable;
+  });
 }

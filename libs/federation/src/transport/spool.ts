@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSink } from '@hearth/comm';
-import { openShareableFile } from '@hearth/codec';
+import { loadShareableFile, openShareableFile } from '@hearth/codec';
 import type { Logger, Shareable } from '@hearth/core';
 import { toError } from '@hearth/core';
 import { FederationErrorCode, federationError } from '../errors.js';
@@ -63,16 +63,20 @@ export class Spool {
   }
 
   /**
-   * Reads the Shareable in a completed file. With `load`, its tensors are read into memory (without blocking
-   * the event loop) and the file is removed at once; otherwise they stay in the file, which is removed once its
-   * tensor sources are unreachable (at once when it has none). Rejects with the codec's error for a bad file,
-   * which is removed.
+   * Reads the Shareable in a completed file. With `load`, its tensors are read into memory in one pass over the
+   * file (without blocking the event loop) and the file is removed at once; otherwise they stay in the file,
+   * which is removed once its tensor sources are unreachable (at once when it has none). Rejects with the
+   * codec's error for a bad file, which is removed.
    */
   async open(path: string, options: { readonly maxBytes: number; readonly load: boolean }): Promise<Shareable> {
     try {
+      if (options.load) {
+        const shareable = await loadShareableFile(path, { maxBytes: options.maxBytes });
+        this.#remove(path);
+        return shareable;
+      }
       const opened = await openShareableFile(path, { maxBytes: options.maxBytes });
-      if (options.load || opened.sources.length === 0) {
-        await opened.loadAll();
+      if (opened.sources.length === 0) {
         this.#remove(path);
         return opened.shareable;
       }
