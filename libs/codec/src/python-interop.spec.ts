@@ -7,8 +7,9 @@ import { SeededRandom } from './testing/seeded-random.js';
 
 /**
  * Cross-check with the reference implementation, Python's `safetensors` package. It runs where
- * `python3 -c "import safetensors.numpy"` works (Debian: python3-safetensors) and is skipped elsewhere;
- * safetensors-encode.spec.ts checks our bytes against the format definition by hand on every machine.
+ * `python3 -c "import numpy, safetensors.numpy"` works (`pip install safetensors numpy`; Debian 12 does not
+ * package safetensors, so CI skips it) and is skipped elsewhere; safetensors-encode.spec.ts checks our bytes
+ * against the format definition by hand on every machine.
  */
 const pythonHasSafetensors = spawnSync('python3', ['-c', 'import numpy, safetensors.numpy'], { stdio: 'ignore' }).status === 0;
 const describeWithPython = pythonHasSafetensors ? describe : describe.skip;
