@@ -1,6 +1,5 @@
 import { fstatSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { allocData, bytesPerElement } from '@hearth/core';
 import type { ParamMap, ParamSource, Shareable } from '@hearth/core';
 import { compileDecodeOptions, enforceLimit } from './decode-options.js';
 import type { CompiledDecodeOptions, DecodeOptions } from './decode-options.js';
@@ -9,8 +8,10 @@ import { ByteReader } from './internal/byte-reader.js';
 import { fileSource, readFullyAsync, withOpenFileAsync } from './internal/byte-source.js';
 import { crc32OfParts } from './internal/checksum.js';
 import { ENVELOPE } from './internal/envelope-layout.js';
-import { FileParamSource, fileTensorsOf } from './internal/file-param-source.js';
+import { emptyTensorOf, FileParamSource, fileTensorsOf } from './internal/file-param-source.js';
+import type { FileTensor } from './internal/file-param-source.js';
 import { readSafetensorsLayout } from './safetensors-decode.js';
+import type { DecodeBudget } from './safetensors-decode.js';
 import { checkEnvelopeChecksum, readEnvelope } from './shareable-decode.js';
 import type { EnvelopeReading, ParamsBlockReader } from './shareable-decode.js';
 
@@ -64,6 +65,13 @@ function checkedSize(file: FileHandle, limits: CompiledDecodeOptions): number {
   return size;
 }
 
+/** Reads a tensor block's safetensors header at the reader's position and skips its data, leaving the tensors in the file. */
+function skipFileTensors(reader: ByteReader, length: number, budget: DecodeBudget): FileTensor[] {
+  const layout = readSafetensorsLayout(reader, length, budget);
+  reader.skip(layout.dataLength, 'DXO params data');
+  return fileTensorsOf(layout);
+}
+
 /** Reads the envelope's headers from the open file, sections at a time, handing each tensor block to `reading.readParams`. */
 function readEnvelopeFile(file: FileHandle, path: string, size: number, reading: EnvelopeReading): Shareable {
   return readEnvelope(new ByteReader(fileSource(file.fd, size, path), `Shareable envelope file ${path}`), reading);
@@ -85,9 +93,7 @@ export async function openShareableFile(path: string, options: DecodeOptions = {
     const crc = await readCheckedBytes(file, path, size, []);
     const sources: FileParamSource[] = [];
     const readParams: ParamsBlockReader = (reader, length, budget) => {
-      const layout = readSafetensorsLayout(reader, length, budget);
-      reader.skip(layout.dataLength, 'DXO params data');
-      const source = new FileParamSource(path, fileTensorsOf(layout));
+      const source = new FileParamSource(path, skipFileTensors(reader, length, budget));
       sources.push(source);
       return { paramSource: source };
     };
@@ -110,13 +116,11 @@ export async function loadShareableFile(path: string, options: DecodeOptions = {
     const size = checkedSize(file, limits);
     const targets: TensorTarget[] = [];
     const readParams: ParamsBlockReader = (reader, length, budget) => {
-      const layout = readSafetensorsLayout(reader, length, budget);
-      reader.skip(layout.dataLength, 'DXO params data');
       const params: ParamMap = new Map();
-      for (const { name, dtype, shape, position, byteLength } of fileTensorsOf(layout)) {
-        const data = allocData(dtype, byteLength / bytesPerElement(dtype));
-        params.set(name, { dtype, shape: [...shape], data });
-        targets.push({ position, bytes: bytesOf(data) });
+      for (const t of skipFileTensors(reader, length, budget)) {
+        const tensor = emptyTensorOf(t);
+        params.set(t.name, tensor);
+        targets.push({ position: t.position, bytes: bytesOf(tensor.data) });
       }
       return { params };
     };

@@ -1,5 +1,5 @@
 import { allocData, bytesPerElement, viewData } from '@hearth/core';
-import type { ParamMap, ParamSource, TensorData, TensorSpec } from '@hearth/core';
+import type { ParamMap, ParamSource, Tensor, TensorData, TensorSpec } from '@hearth/core';
 import { codecError, CodecErrorCode } from '../errors.js';
 import type { SafetensorsLayout } from '../safetensors-decode.js';
 import { bytesOf } from './byte-layout.js';
@@ -15,6 +15,11 @@ export interface FileTensor extends TensorSpec {
 /** The tensors of a safetensors block whose layout was read from a file, with their file positions. */
 export function fileTensorsOf(layout: SafetensorsLayout): FileTensor[] {
   return layout.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, position: layout.dataStart + e.begin, byteLength: e.end - e.begin }));
+}
+
+/** A tensor with `t`'s name, dtype and shape and a new (zeroed) buffer for its bytes, to read them into. */
+export function emptyTensorOf(t: FileTensor): Tensor {
+  return { dtype: t.dtype, shape: [...t.shape], data: allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype)) };
 }
 
 /**
@@ -61,9 +66,9 @@ export class FileParamSource implements ParamSource {
     return withOpenFile(this.#path, (fd) => {
       const params: ParamMap = new Map();
       for (const t of this.#tensors.values()) {
-        const data = allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype));
-        readFully(fd, bytesOf(data), t.position, this.#path);
-        params.set(t.name, { dtype: t.dtype, shape: [...t.shape], data });
+        const tensor = emptyTensorOf(t);
+        readFully(fd, bytesOf(tensor.data), t.position, this.#path);
+        params.set(t.name, tensor);
       }
       return params;
     });
@@ -75,9 +80,9 @@ export class FileParamSource implements ParamSource {
     this.#loaded = await withOpenFileAsync(this.#path, async (file) => {
       const params: ParamMap = new Map();
       for (const t of this.#tensors.values()) {
-        const data = allocData(t.dtype, t.byteLength / bytesPerElement(t.dtype));
-        await readFullyAsync(file, bytesOf(data), t.position, this.#path);
-        params.set(t.name, { dtype: t.dtype, shape: [...t.shape], data });
+        const tensor = emptyTensorOf(t);
+        await readFullyAsync(file, bytesOf(tensor.data), t.position, this.#path);
+        params.set(t.name, tensor);
       }
       return params;
     });
